@@ -1,0 +1,1 @@
+#include "tweed/core/fft.hpp"
