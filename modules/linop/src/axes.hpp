@@ -1,0 +1,31 @@
+// Private helpers of the linop sources: axis lists and the explicit-instantiation macro.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tweed/core/types.hpp"
+
+namespace tweed::linop::detail {
+
+/// Resolves negative axes (-1 = last), checks range and uniqueness, keeps the given order; an
+/// empty list means every axis 0 .. rank-1. Throws InvalidInput(subject, ...).
+std::vector<int> normalize_axes(const std::vector<int>& axes, int rank, const std::string& subject);
+
+/// Shape seen as {outer, n, inner} around one axis: the axis' extent n, the product of the extents
+/// before it and the product after it (its stride).
+struct AxisSplit {
+  index_t outer = 1;
+  index_t n = 1;
+  index_t inner = 1;
+};
+AxisSplit split_at(const Shape& shape, int axis);
+
+}  // namespace tweed::linop::detail
+
+/// Explicit instantiation for the four element types (each source instantiates its templates once).
+#define TWEED_LINOP_FOR_EACH_ELEMENT(M) \
+  M(float)                              \
+  M(double)                             \
+  M(tweed::cfloat)                      \
+  M(tweed::cdouble)
