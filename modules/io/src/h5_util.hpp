@@ -1,0 +1,77 @@
+// Private helpers of the HDF5 reader and writer: RAII handles, error translation, and the mapping
+// between Tweed element types and HDF5 types. Only the io module's .cpp files include hdf5.h.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "tweed/core/types.hpp"
+
+namespace tweed::io::h5 {
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "hdf5.hpp stores hid_t as int64");
+
+/// Owns one HDF5 identifier and closes it with the matching H5?close.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer close) : id_(id), close_(close) {}
+  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = std::exchange(o.id_, -1);
+      close_ = o.close_;
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  void reset() {
+    if (id_ >= 0 && close_) close_(id_);
+    id_ = -1;
+  }
+
+ private:
+  hid_t id_ = -1;
+  Closer close_ = nullptr;
+};
+
+/// Turns off HDF5's automatic error printing for the calling thread (the thread-safe build has
+/// one error stack per thread, so a single call at start-up would not cover worker threads).
+void quiet();
+
+/// The innermost message on the calling thread's HDF5 error stack ("" if none); clears it.
+std::string last_error();
+
+/// Throws IoError(file, problem + ": " + HDF5's reason).
+[[noreturn]] void fail(const std::string& file, const std::string& problem);
+
+/// `id` when valid, else fail(file, problem).
+hid_t check_id(hid_t id, const std::string& file, const std::string& problem);
+/// Fails unless `status` >= 0.
+void check_ok(herr_t status, const std::string& file, const std::string& problem);
+
+/// "x" -> "x", "/a/b" -> "a/b"; "" and "/" stay "/" (the root).
+std::string normalize(const std::string& name);
+
+/// The type in memory for a Tweed element type (owned: complex types are built compounds).
+Handle memory_type(DType t);
+/// The type written to files: little-endian IEEE, complex as {r, i}.
+Handle file_type(DType t);
+
+/// What a stored type is, for listing and for read_any.
+struct StoredType {
+  std::string name;              // float32, complex64, int16, string, compound, ...
+  std::optional<DType> element;  // type read_any returns; empty if not numeric
+  bool complex = false;
+};
+StoredType classify(hid_t type);
+
+}  // namespace tweed::io::h5
