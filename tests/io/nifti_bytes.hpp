@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tweed::io::test {
+namespace tweed::test {
 
 struct NiftiSpec {
   std::int16_t dim[8] = {3, 4, 3, 2, 1, 1, 1, 1};
@@ -45,4 +45,4 @@ inline std::string nifti_file(const NiftiSpec& s, const std::vector<float>& voxe
   return h + data;
 }
 
-}  // namespace tweed::io::test
+}  // namespace tweed::test

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "tweed/io/cfl.hpp"
 
 namespace tweed::io {

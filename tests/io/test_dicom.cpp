@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "tweed/io/describe.hpp"
 #include "tweed/io/format.hpp"
 #include "tweed/io/itk_image.hpp"

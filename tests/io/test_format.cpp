@@ -1,7 +1,7 @@
 // Format detection (signatures first, extensions second) and the description `tweed info` prints.
 #include <hdf5.h>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "nifti_bytes.hpp"
 #include "tweed/io/cfl.hpp"
 #include "tweed/io/describe.hpp"

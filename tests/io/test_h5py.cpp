@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "tweed/io/hdf5.hpp"
 
 namespace tweed::io {

@@ -6,7 +6,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "tweed/core/provenance.hpp"
 #include "tweed/io/hdf5.hpp"
 

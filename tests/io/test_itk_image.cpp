@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "nifti_bytes.hpp"
 #include "tweed/io/itk_image.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "io_test_util.hpp"
+#include "test_files.hpp"
 #include "tweed/io/png.hpp"
 
 namespace tweed::io {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tweed/core/atomic_output.hpp"
 #include "tweed/core/error.hpp"
 #include "tweed/core/parallel.hpp"
 #include "tweed/core/sha256.hpp"
@@ -92,27 +93,14 @@ std::string Provenance::write_sidecar(const std::string& output) const {
 }
 
 void write_text_atomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path tmp = target.parent_path() /
-                       ("." + target.filename().string() + ".tmp" + std::to_string(getpid()));
+  AtomicOutput out(path);
   {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw IoError(path, "cannot create file for writing");
-    out << content;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw IoError(path, "write failed");
-    }
+    std::ofstream file(out.temp_path(), std::ios::binary | std::ios::trunc);
+    file << content;
+    file.flush();
+    if (!file) throw IoError(path, "write failed");
   }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw IoError(path, "cannot move the finished file into place");
-  }
+  out.commit();
 }
 
 }  // namespace tweed

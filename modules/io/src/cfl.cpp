@@ -9,7 +9,7 @@
 #include <memory>
 #include <sstream>
 
-#include "tweed/io/atomic_output.hpp"
+#include "tweed/core/atomic_output.hpp"
 
 namespace tweed::io {
 

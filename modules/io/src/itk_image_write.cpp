@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "itk_support.hpp"
-#include "tweed/io/atomic_output.hpp"
+#include "tweed/core/atomic_output.hpp"
 #include "tweed/io/itk_image.hpp"
 
 namespace tweed::io {

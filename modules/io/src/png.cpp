@@ -10,7 +10,7 @@
 #include <cstring>
 #include <vector>
 
-#include "tweed/io/atomic_output.hpp"
+#include "tweed/core/atomic_output.hpp"
 
 namespace tweed::io {
 

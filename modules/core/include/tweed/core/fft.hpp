@@ -64,7 +64,8 @@ Array<R> irfft(const Array<std::complex<R>>& X, index_t last_len, int n_axes = 1
 
 /// Number of cached plans (for tests and diagnostics).
 std::size_t cached_plan_count();
-/// Drops every cached plan (frees FFTW memory; plans are rebuilt on demand).
+/// Drops every cached plan (frees FFTW memory; plans are rebuilt on demand). Must not run while
+/// another thread is inside a transform.
 void clear_plan_cache();
 
 }  // namespace tweed::fft

@@ -44,11 +44,12 @@
 
 namespace tweed {
 class Provenance;
+class AtomicOutput;
 }
 
 namespace tweed::io {
 
-class AtomicOutput;
+
 
 /// One attribute value. Integers read from a file are int64 when scalar; numeric arrays of any
 /// stored type read as std::vector<double>.

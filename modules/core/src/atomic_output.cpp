@@ -1,4 +1,4 @@
-#include "tweed/io/atomic_output.hpp"
+#include "tweed/core/atomic_output.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "tweed/core/error.hpp"
 
-namespace tweed::io {
+namespace tweed {
 
 namespace fs = std::filesystem;
 
@@ -77,4 +77,4 @@ bool is_atomic_temporary(const std::string& filename) {
   return filename.size() > 1 && filename[0] == '.' && filename.find(kMarker) != std::string::npos;
 }
 
-}  // namespace tweed::io
+}  // namespace tweed

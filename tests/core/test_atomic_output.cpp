@@ -1,10 +1,10 @@
 // AtomicOutput: the temporary lives beside the target, commit renames, anything else removes it.
 #include <fstream>
 
-#include "io_test_util.hpp"
-#include "tweed/io/atomic_output.hpp"
+#include "test_files.hpp"
+#include "tweed/core/atomic_output.hpp"
 
-namespace tweed::io {
+namespace tweed {
 namespace {
 
 using test::TempDir;
@@ -66,4 +66,4 @@ TEST(AtomicOutput, BadTargets) {
 }
 
 }  // namespace
-}  // namespace tweed::io
+}  // namespace tweed

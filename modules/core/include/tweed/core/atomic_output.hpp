@@ -18,7 +18,7 @@
 
 #include <string>
 
-namespace tweed::io {
+namespace tweed {
 
 class AtomicOutput {
  public:
@@ -50,4 +50,4 @@ class AtomicOutput {
 /// True when `filename` (no folder) looks like an AtomicOutput temporary.
 bool is_atomic_temporary(const std::string& filename);
 
-}  // namespace tweed::io
+}  // namespace tweed

@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "tweed/core/error.hpp"
-#include "tweed/io/atomic_output.hpp"
+#include "tweed/core/atomic_output.hpp"
 
-namespace tweed::io::test {
+namespace tweed::test {
 
 namespace fs = std::filesystem;
 
@@ -70,7 +70,7 @@ inline void truncate_file(const std::string& path, double fraction) {
   fs::resize_file(path, static_cast<std::uintmax_t>(static_cast<double>(size) * fraction));
 }
 
-}  // namespace tweed::io::test
+}  // namespace tweed::test
 
 /// Asserts that `stmt` throws tweed::IoError whose message contains `path` (and `part`).
 #define EXPECT_IO_ERROR(stmt, path, part)                                                        \
