@@ -19,3 +19,18 @@ function(tweed_module)
   target_link_libraries(tweed_${M_NAME} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
   target_compile_options(tweed_${M_NAME} PRIVATE ${TWEED_WARNINGS})
 endfunction()
+
+# tweed_plugin(NAME io_itk SOURCES ... LIBS ...): a shared library libtweed_<name>.so loaded on
+# demand through tweed::plugin_symbol (core/plugin.hpp), so heavy dependencies cost nothing to
+# commands that do not use them. Static Tweed libraries linked into it keep their symbols hidden.
+set(TWEED_PLUGIN_DIR ${CMAKE_BINARY_DIR}/lib)
+add_custom_target(tweed_plugins)
+function(tweed_plugin)
+  cmake_parse_arguments(P "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_library(tweed_${P_NAME} MODULE ${P_SOURCES})
+  target_link_libraries(tweed_${P_NAME} PRIVATE ${P_LIBS})
+  target_compile_options(tweed_${P_NAME} PRIVATE ${TWEED_WARNINGS})
+  target_link_options(tweed_${P_NAME} PRIVATE -Wl,--exclude-libs,ALL -Wl,-Bsymbolic)
+  set_target_properties(tweed_${P_NAME} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${TWEED_PLUGIN_DIR})
+  add_dependencies(tweed_plugins tweed_${P_NAME})
+endfunction()

@@ -196,7 +196,7 @@ Image read_pixels(itk::ImageIOBase* io, const std::vector<std::string>& files, b
 
 }  // namespace
 
-ImageHeader read_image_header(const std::string& path) {
+ImageHeader itk_read_image_header(const std::string& path) {
   const Format f = image_format(path);
   try {
     if (f == Format::dicom_series) {
@@ -227,7 +227,7 @@ ImageHeader read_image_header(const std::string& path) {
   }
 }
 
-Image read_image(const std::string& path) {
+Image itk_read_image(const std::string& path) {
   const Format f = image_format(path);
   try {
     std::vector<std::string> files;

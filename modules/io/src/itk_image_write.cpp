@@ -84,7 +84,7 @@ void write_pixels(itk::ImageIOBase* io, const std::string& file, const Array<flo
 
 }  // namespace
 
-void write_image(const std::string& path, const Array<float>& data, const ImageMeta& meta) {
+void itk_write_image(const std::string& path, const Array<float>& data, const ImageMeta& meta) {
   const Target t = target_of(path);
   const int rank = data.rank();
   if (rank < 1 || rank > 4)

@@ -24,6 +24,7 @@ namespace tweed::priors {
 template <Element T>
 class Prox {
  public:
+  using value_type = T;
   virtual ~Prox() = default;
   /// out = prox_{tau g}(x); out may be empty (then allocated) or of x's shape; out may alias x.
   virtual void prox(const Array<T>& x, double tau, Array<T>& out) const = 0;
@@ -36,6 +37,7 @@ class Prox {
 template <Element T>
 class Denoiser {
  public:
+  using value_type = T;
   virtual ~Denoiser() = default;
   /// out = D(x, sigma); out may be empty (then allocated) or of x's shape.
   virtual void denoise(const Array<T>& x, double sigma, Array<T>& out) const = 0;
