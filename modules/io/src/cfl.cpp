@@ -102,7 +102,7 @@ std::vector<index_t> shape_to_cfl_dims(const Shape& shape) {
   return dims;
 }
 
-Array<cfloat> read_cfl(const std::string& name) {
+Shape check_cfl(const std::string& name) {
   const std::string base = cfl_base_name(name);
   const std::string hdr = base + ".hdr";
   const std::string cfl = base + ".cfl";
@@ -128,6 +128,13 @@ Array<cfloat> read_cfl(const std::string& name) {
   if (have != need)
     throw IoError(cfl, "holds " + std::to_string(have) + " bytes, but the dims " + dims_str(dims) +
                            " in " + hdr + " need " + std::to_string(need) + " bytes");
+  return shape;
+}
+
+Array<cfloat> read_cfl(const std::string& name) {
+  const Shape shape = check_cfl(name);
+  const std::string cfl = cfl_base_name(name) + ".cfl";
+  const index_t count = shape.size();
   Array<cfloat> out(shape);
   File f(std::fopen(cfl.c_str(), "rb"));
   if (!f) throw IoError(cfl, std::string("cannot open: ") + std::strerror(errno));

@@ -48,10 +48,10 @@ void describe_image(const std::string& path, nlohmann::json& j) {
 
 void describe_cfl(const std::string& path, nlohmann::json& j) {
   const std::string base = cfl_base_name(path);
-  const auto dims = read_cfl_dims(base);
+  const Shape shape = check_cfl(base);
   j["base"] = base;
-  j["bart_dims"] = dims;
-  j["shape"] = cfl_dims_to_shape(dims).to_vector();
+  j["bart_dims"] = read_cfl_dims(base);
+  j["shape"] = shape.to_vector();
   j["dtype"] = "complex64";
 }
 

@@ -46,6 +46,9 @@ Shape cfl_dims_to_shape(const std::vector<index_t>& bart_dims);
 /// Tweed shape -> BART dims (reversed, padded with 1s to 16).
 std::vector<index_t> shape_to_cfl_dims(const Shape& shape);
 
+/// Reads the header and checks that the .cfl file holds exactly the bytes its dims need; returns
+/// the Tweed (row-major) shape. Throws IoError naming the file that disagrees.
+Shape check_cfl(const std::string& name);
 Array<cfloat> read_cfl(const std::string& name);
 void write_cfl(const std::string& name, const Array<cfloat>& data);
 
