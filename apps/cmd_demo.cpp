@@ -56,10 +56,10 @@ int run_demo(const DemoOptions& o, const Context& ctx) {
          << table << "\n";
   for (const DemoResult& r : results) {
     report << "## " << r.job << "\n\n" << r.description << "\n\n";
-    for (const std::string& png : r.previews)
-      report << "![" << png << "](" << png << ")\n";
+    for (const std::string& png : r.previews) report << "![" << png << "](" << png << ")\n";
     report << "\nFiles: ";
-    for (std::size_t i = 0; i < r.files.size(); ++i) report << (i ? ", " : "") << "`" << r.files[i] << "`";
+    for (std::size_t i = 0; i < r.files.size(); ++i)
+      report << (i ? ", " : "") << "`" << r.files[i] << "`";
     report << "\n\n";
   }
   const std::string report_path = (fs::path(o.output) / "report.md").string();

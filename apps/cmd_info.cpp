@@ -30,8 +30,9 @@ void print_dataset(const std::string& path, const std::string& name) {
 void print_description(const std::string& path, bool json) {
   const nlohmann::json d = io::describe(path);
   if (d.value("format", "unknown") == "unknown")
-    throw IoError(path, "not a format Tweed reads (HDF5, NIfTI, MetaImage, NRRD, DICOM, "
-                        "BART .cfl/.hdr, PNG)");
+    throw IoError(path,
+                  "not a format Tweed reads (HDF5, NIfTI, MetaImage, NRRD, DICOM, "
+                  "BART .cfl/.hdr, PNG)");
   if (json)
     std::printf("%s\n", d.dump(2).c_str());
   else
@@ -51,10 +52,12 @@ int run_info(const InfoOptions& o) {
 
 void add_info_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
-      "info", "Describe files: HDF5, NIfTI, MetaImage, NRRD, DICOM file or series folder, "
-              "BART .cfl/.hdr, PNG");
+      "info",
+      "Describe files: HDF5, NIfTI, MetaImage, NRRD, DICOM file or series folder, "
+      "BART .cfl/.hdr, PNG");
   auto o = std::make_shared<InfoOptions>();
-  cmd->add_option("files", o->paths, "Files to describe (a .cfl pair by its base name)")->required();
+  cmd->add_option("files", o->paths, "Files to describe (a .cfl pair by its base name)")
+      ->required();
   cmd->add_flag("--json", o->json, "Print the description as JSON");
   cmd->add_option("--dataset", o->dataset, "Describe only this HDF5 dataset (error if absent)");
   cmd->callback([&ctx, o] { ctx.action = [o] { return run_info(*o); }; });

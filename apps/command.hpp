@@ -13,11 +13,11 @@
 namespace tweed::app {
 
 struct GlobalOptions {
-  int threads = 0;              ///< 0 = all cores
-  std::uint64_t seed = 0;       ///< seeds every random choice of the run
-  bool quiet = false;           ///< no progress, warnings and errors only
+  int threads = 0;         ///< 0 = all cores
+  std::uint64_t seed = 0;  ///< seeds every random choice of the run
+  bool quiet = false;      ///< no progress, warnings and errors only
   std::string log_level = "info";
-  std::string config;           ///< YAML or JSON file whose keys are long option names
+  std::string config;  ///< YAML or JSON file whose keys are long option names
 };
 
 struct Context {

@@ -51,9 +51,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 DemoResult core_job(const std::string& folder, std::uint64_t seed, Provenance& prov) {
   constexpr index_t kSize = 256;
-  constexpr double kSigma = 0.08;      // noise standard deviation (image range is [0, 1])
-  constexpr double kLambda = 0.08;     // TV weight of 1/2||u - f||^2 + lambda TV(u)
-  constexpr double kCutoff = 0.25;     // low-pass width as a fraction of the Nyquist band
+  constexpr double kSigma = 0.08;   // noise standard deviation (image range is [0, 1])
+  constexpr double kLambda = 0.08;  // TV weight of 1/2||u - f||^2 + lambda TV(u)
+  constexpr double kCutoff = 0.25;  // low-pass width as a fraction of the Nyquist band
   prov.set_option("size", kSize);
   prov.set_option("sigma", kSigma);
   prov.set_option("tv_lambda", kLambda);
@@ -79,10 +79,13 @@ DemoResult core_job(const std::string& folder, std::uint64_t seed, Provenance& p
   const double lowpass_seconds = seconds_since(t0);
   prov.add_stage("lowpass", lowpass_seconds);
 
-  DemoResult r{"core", "Shepp-Logan 256x256 with Gaussian noise (sigma 0.08): isotropic TV "
-                       "denoising (shared priors, FGP) against a Gaussian Fourier low-pass "
-                       "(shared FFT).",
-               {}, {}, {}};
+  DemoResult r{"core",
+               "Shepp-Logan 256x256 with Gaussian noise (sigma 0.08): isotropic TV "
+               "denoising (shared priors, FGP) against a Gaussian Fourier low-pass "
+               "(shared FFT).",
+               {},
+               {},
+               {}};
   r.rows.push_back(compare("noisy", truth, noisy, 0.0));
   r.rows.push_back(compare("fourier low-pass", truth, lowpass, lowpass_seconds));
   r.rows.push_back(compare("tv", truth, tv, tv_seconds));
@@ -108,9 +111,10 @@ DemoResult core_job(const std::string& folder, std::uint64_t seed, Provenance& p
   meta.origin = {0.0, 0.0};
   io::write_image((fs::path(folder) / "core_tv.nii.gz").string(), tv, meta);
   r.files = {h5, h5 + ".provenance.json", "core_tv.nii.gz"};
-  const std::pair<const char*, const Array<float>*> previews[] = {
-      {"core_phantom.png", &truth}, {"core_noisy.png", &noisy}, {"core_lowpass.png", &lowpass},
-      {"core_tv.png", &tv}};
+  const std::pair<const char*, const Array<float>*> previews[] = {{"core_phantom.png", &truth},
+                                                                  {"core_noisy.png", &noisy},
+                                                                  {"core_lowpass.png", &lowpass},
+                                                                  {"core_tv.png", &tv}};
   for (const auto& [name, image] : previews) {
     io::write_png((fs::path(folder) / name).string(), *image, 0.0, 1.0);
     r.previews.push_back(name);

@@ -37,14 +37,16 @@ int main(int argc, char** argv) {
   ctx.argc = argc;
   ctx.argv = argv;
 
-  CLI::App cli("Tweed: reconstruction and denoising for CT, MRI, radar, hyperspectral and "
-               "gravitational-wave data.",
-               "tweed");
+  CLI::App cli(
+      "Tweed: reconstruction and denoising for CT, MRI, radar, hyperspectral and "
+      "gravitational-wave data.",
+      "tweed");
   cli.set_version_flag("--version", std::string("tweed ") + version() + " (" + git_commit() + ")");
   cli.require_subcommand(1);
   cli.fallthrough();  // global options may follow the subcommand
   auto& g = ctx.global;
-  cli.add_option("--threads", g.threads, "Threads to use (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cli.add_option("--threads", g.threads, "Threads to use (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--seed", g.seed, "Seed of every random choice (recorded in the provenance)");
   cli.add_flag("-q,--quiet", g.quiet, "No progress output; warnings and errors only");
   cli.add_option("--log-level", g.log_level, "debug, info, warn or error")
@@ -57,8 +59,9 @@ int main(int argc, char** argv) {
   app::add_demo_command(cli, ctx);
   app::add_planned_commands(cli, ctx);
   for (CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; }))
-    sub->footer("Global options (--seed, --threads, --quiet, --config, --log-level) may be given "
-                "before or after the subcommand; see tweed --help.");
+    sub->footer(
+        "Global options (--seed, --threads, --quiet, --config, --log-level) may be given "
+        "before or after the subcommand; see tweed --help.");
 
   std::vector<std::string> args;
   for (int i = argc - 1; i >= 1; --i) args.emplace_back(argv[i]);  // CLI11 wants them reversed

@@ -184,7 +184,8 @@ void make_pair(Array<double>& ref, Array<double>& x, std::uint64_t seed, double 
 }
 
 TEST(MetricsPeer, SsimAndPsnrMatchScikitImage) {
-  ASSERT_TRUE(have_skimage()) << kPython << " with scikit-image is needed (scripts/setup.sh installs it)";
+  ASSERT_TRUE(have_skimage()) << kPython
+                              << " with scikit-image is needed (scripts/setup.sh installs it)";
   struct Case {
     Shape shape;
     double noise, range;

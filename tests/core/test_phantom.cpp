@@ -14,11 +14,11 @@ TEST(Phantom, SheppLoganValuesAtKnownPoints) {
     const index_t row = static_cast<index_t>((1.0 - y) / 2.0 * n);
     return p(row, col);
   };
-  EXPECT_NEAR(at(0.95, 0.95), 0.0, 1e-6);   // outside the head
-  EXPECT_NEAR(at(0.0, 0.88), 1.0, 1e-6);    // skull: 1 inside the outer, outside the inner ellipse
-  EXPECT_NEAR(at(0.0, 0.7), 0.2, 1e-6);     // brain: 1 - 0.8
-  EXPECT_NEAR(at(0.22, 0.0), 0.0, 1e-6);    // right ventricle: 0.2 - 0.2
-  EXPECT_NEAR(at(0.0, 0.35), 0.3, 1e-6);    // the 0.1 ellipse at y = 0.35
+  EXPECT_NEAR(at(0.95, 0.95), 0.0, 1e-6);  // outside the head
+  EXPECT_NEAR(at(0.0, 0.88), 1.0, 1e-6);   // skull: 1 inside the outer, outside the inner ellipse
+  EXPECT_NEAR(at(0.0, 0.7), 0.2, 1e-6);    // brain: 1 - 0.8
+  EXPECT_NEAR(at(0.22, 0.0), 0.0, 1e-6);   // right ventricle: 0.2 - 0.2
+  EXPECT_NEAR(at(0.0, 0.35), 0.3, 1e-6);   // the 0.1 ellipse at y = 0.35
   // Left-right symmetry of the outer ellipses: the skull row mirrors.
   EXPECT_FLOAT_EQ(p(10, 128), p(10, 127));
 }

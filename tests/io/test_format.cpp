@@ -1,8 +1,8 @@
 // Format detection (signatures first, extensions second) and the description `tweed info` prints.
 #include <hdf5.h>
 
-#include "test_files.hpp"
 #include "nifti_bytes.hpp"
+#include "test_files.hpp"
 #include "tweed/io/cfl.hpp"
 #include "tweed/io/describe.hpp"
 #include "tweed/io/format.hpp"

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "test_files.hpp"
 #include "nifti_bytes.hpp"
+#include "test_files.hpp"
 #include "tweed/io/itk_image.hpp"
 
 namespace tweed::io {

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "tweed/core/error.hpp"
 #include "tweed/core/atomic_output.hpp"
+#include "tweed/core/error.hpp"
 
 namespace tweed::test {
 

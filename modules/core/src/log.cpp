@@ -22,10 +22,14 @@ void init_sink() {
 
 spdlog::level::level_enum to_spdlog(Level l) {
   switch (l) {
-    case Level::debug: return spdlog::level::debug;
-    case Level::info: return spdlog::level::info;
-    case Level::warn: return spdlog::level::warn;
-    case Level::error: return spdlog::level::err;
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -37,7 +41,9 @@ void set_level(Level l) {
   spdlog::set_level(to_spdlog(l));
 }
 
-Level level() { return g_level; }
+Level level() {
+  return g_level;
+}
 
 Level parse_level(const std::string& name, const std::string& option) {
   if (name == "debug") return Level::debug;

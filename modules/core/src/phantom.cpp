@@ -13,11 +13,11 @@ struct Ellipse {
 
 // Intensities of the "modified" version, which has better contrast than the original 1974 one.
 constexpr Ellipse kSheppLogan[] = {
-    {1.0, 0.69, 0.92, 0.0, 0.0, 0.0},        {-0.8, 0.6624, 0.874, 0.0, -0.0184, 0.0},
-    {-0.2, 0.11, 0.31, 0.22, 0.0, -18.0},    {-0.2, 0.16, 0.41, -0.22, 0.0, 18.0},
-    {0.1, 0.21, 0.25, 0.0, 0.35, 0.0},       {0.1, 0.046, 0.046, 0.0, 0.1, 0.0},
-    {0.1, 0.046, 0.046, 0.0, -0.1, 0.0},     {0.1, 0.046, 0.023, -0.08, -0.605, 0.0},
-    {0.1, 0.023, 0.023, 0.0, -0.606, 0.0},   {0.1, 0.023, 0.046, 0.06, -0.605, 0.0},
+    {1.0, 0.69, 0.92, 0.0, 0.0, 0.0},      {-0.8, 0.6624, 0.874, 0.0, -0.0184, 0.0},
+    {-0.2, 0.11, 0.31, 0.22, 0.0, -18.0},  {-0.2, 0.16, 0.41, -0.22, 0.0, 18.0},
+    {0.1, 0.21, 0.25, 0.0, 0.35, 0.0},     {0.1, 0.046, 0.046, 0.0, 0.1, 0.0},
+    {0.1, 0.046, 0.046, 0.0, -0.1, 0.0},   {0.1, 0.046, 0.023, -0.08, -0.605, 0.0},
+    {0.1, 0.023, 0.023, 0.0, -0.606, 0.0}, {0.1, 0.023, 0.046, 0.06, -0.605, 0.0},
 };
 
 double value_at(double x, double y) {
@@ -39,18 +39,21 @@ Array<float> shepp_logan(index_t n, int supersample) {
   if (supersample < 1) supersample = 1;
   Array<float> img(Shape{n, n});
   const double h = 2.0 / double(n);
-  parallel_for(0, n, [&](index_t row) {
-    for (index_t col = 0; col < n; ++col) {
-      double acc = 0;
-      for (int sy = 0; sy < supersample; ++sy)
-        for (int sx = 0; sx < supersample; ++sx) {
-          const double x = -1.0 + h * (double(col) + (sx + 0.5) / supersample);
-          const double y = 1.0 - h * (double(row) + (sy + 0.5) / supersample);
-          acc += value_at(x, y);
+  parallel_for(
+      0, n,
+      [&](index_t row) {
+        for (index_t col = 0; col < n; ++col) {
+          double acc = 0;
+          for (int sy = 0; sy < supersample; ++sy)
+            for (int sx = 0; sx < supersample; ++sx) {
+              const double x = -1.0 + h * (double(col) + (sx + 0.5) / supersample);
+              const double y = 1.0 - h * (double(row) + (sy + 0.5) / supersample);
+              acc += value_at(x, y);
+            }
+          img(row, col) = static_cast<float>(acc / (supersample * supersample));
         }
-      img(row, col) = static_cast<float>(acc / (supersample * supersample));
-    }
-  }, 1);
+      },
+      1);
   return img;
 }
 

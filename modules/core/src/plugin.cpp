@@ -58,8 +58,7 @@ void* plugin_symbol(const std::string& name, const std::string& symbol) {
   void* handle = open_plugin(name);
   dlerror();
   void* address = dlsym(handle, symbol.c_str());
-  if (address == nullptr)
-    throw Unsupported("lib" + name + ".so", "plugin has no symbol " + symbol);
+  if (address == nullptr) throw Unsupported("lib" + name + ".so", "plugin has no symbol " + symbol);
   return address;
 }
 

@@ -9,8 +9,12 @@ namespace {
 std::atomic<bool> g_quiet{false};
 }
 
-void Progress::set_quiet(bool quiet) { g_quiet = quiet; }
-bool Progress::quiet() { return g_quiet; }
+void Progress::set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
+bool Progress::quiet() {
+  return g_quiet;
+}
 
 Progress::Progress(std::string label, index_t total)
     : label_(std::move(label)),
@@ -19,7 +23,9 @@ Progress::Progress(std::string label, index_t total)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::advance(index_t n) {
   const index_t done = done_.fetch_add(n) + n;

@@ -43,9 +43,9 @@ constexpr double kTwoPi = 6.283185307179586476925286766559;
 }  // namespace
 
 std::array<std::uint32_t, 4> CounterRng::block(std::uint64_t index, std::uint32_t draw) const {
-  return philox4x32_10({static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32),
-                        draw, stream_},
-                       {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)});
+  return philox4x32_10(
+      {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index >> 32), draw, stream_},
+      {static_cast<std::uint32_t>(seed_), static_cast<std::uint32_t>(seed_ >> 32)});
 }
 
 double CounterRng::uniform(std::uint64_t index, std::uint32_t draw) const {
@@ -151,9 +151,12 @@ void fill_poisson(Array<T>& x, const Array<T>& lambda, const CounterRng& rng) {
   require_same_shape(x.shape(), lambda.shape(), "fill_poisson");
   T* p = x.data();
   const T* l = lambda.data();
-  parallel_for(0, x.size(), [&](index_t i) {
-    p[i] = static_cast<T>(rng.poisson(double(l[i]), static_cast<std::uint64_t>(i)));
-  }, 256);
+  parallel_for(
+      0, x.size(),
+      [&](index_t i) {
+        p[i] = static_cast<T>(rng.poisson(double(l[i]), static_cast<std::uint64_t>(i)));
+      },
+      256);
 }
 
 template <Element T>
@@ -164,7 +167,7 @@ void fill_bernoulli(Array<T>& x, const CounterRng& rng, double p) {
   });
 }
 
-#define TWEED_INSTANTIATE(T)                                                  \
+#define TWEED_INSTANTIATE(T)                                                   \
   template void fill_uniform<T>(Array<T>&, const CounterRng&, double, double); \
   template void fill_normal<T>(Array<T>&, const CounterRng&, double, double);  \
   template void fill_bernoulli<T>(Array<T>&, const CounterRng&, double);

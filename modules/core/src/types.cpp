@@ -6,25 +6,35 @@ namespace tweed {
 
 std::string dtype_name(DType t) {
   switch (t) {
-    case DType::f32: return "float32";
-    case DType::f64: return "float64";
-    case DType::c64: return "complex64";
-    case DType::c128: return "complex128";
+    case DType::f32:
+      return "float32";
+    case DType::f64:
+      return "float64";
+    case DType::c64:
+      return "complex64";
+    case DType::c128:
+      return "complex128";
   }
   return "unknown";
 }
 
 std::size_t dtype_size(DType t) {
   switch (t) {
-    case DType::f32: return 4;
-    case DType::f64: return 8;
-    case DType::c64: return 8;
-    case DType::c128: return 16;
+    case DType::f32:
+      return 4;
+    case DType::f64:
+      return 8;
+    case DType::c64:
+      return 8;
+    case DType::c128:
+      return 16;
   }
   return 0;
 }
 
-bool dtype_is_complex(DType t) { return t == DType::c64 || t == DType::c128; }
+bool dtype_is_complex(DType t) {
+  return t == DType::c64 || t == DType::c128;
+}
 
 Shape::Shape(std::initializer_list<index_t> dims) : Shape(std::vector<index_t>(dims)) {}
 
@@ -35,7 +45,8 @@ Shape::Shape(const std::vector<index_t>& dims) {
   for (index_t d : dims)
     if (d < 0) throw InvalidInput("shape", "negative extent " + std::to_string(d));
   rank_ = static_cast<int>(dims.size());
-  for (int a = 0; a < rank_; ++a) dims_[static_cast<std::size_t>(a)] = dims[static_cast<std::size_t>(a)];
+  for (int a = 0; a < rank_; ++a)
+    dims_[static_cast<std::size_t>(a)] = dims[static_cast<std::size_t>(a)];
 }
 
 index_t Shape::size() const {
@@ -78,7 +89,8 @@ std::string Shape::str() const {
 bool Shape::operator==(const Shape& other) const {
   if (rank_ != other.rank_) return false;
   for (int a = 0; a < rank_; ++a)
-    if (dims_[static_cast<std::size_t>(a)] != other.dims_[static_cast<std::size_t>(a)]) return false;
+    if (dims_[static_cast<std::size_t>(a)] != other.dims_[static_cast<std::size_t>(a)])
+      return false;
   return true;
 }
 

@@ -2,8 +2,8 @@
 
 #include "h5_attributes.hpp"
 #include "h5_util.hpp"
-#include "tweed/core/provenance.hpp"
 #include "tweed/core/atomic_output.hpp"
+#include "tweed/core/provenance.hpp"
 #include "tweed/io/hdf5.hpp"
 
 namespace tweed::io {

@@ -14,7 +14,9 @@ const ItkBackend& backend() {
 
 }  // namespace
 
-Image read_image(const std::string& path) { return backend().read_image(path); }
+Image read_image(const std::string& path) {
+  return backend().read_image(path);
+}
 
 ImageHeader read_image_header(const std::string& path) {
   return backend().read_image_header(path);

@@ -3,8 +3,7 @@
 
 extern "C" __attribute__((visibility("default"))) const tweed::io::ItkBackend*
 tweed_io_itk_backend() {
-  static const tweed::io::ItkBackend backend{tweed::io::itk_read_image,
-                                             tweed::io::itk_read_image_header,
-                                             tweed::io::itk_write_image};
+  static const tweed::io::ItkBackend backend{
+      tweed::io::itk_read_image, tweed::io::itk_read_image_header, tweed::io::itk_write_image};
   return &backend;
 }

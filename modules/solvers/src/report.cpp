@@ -4,11 +4,16 @@ namespace tweed::solvers {
 
 std::string to_string(StopReason reason) {
   switch (reason) {
-    case StopReason::converged: return "converged";
-    case StopReason::max_iterations: return "max_iterations";
-    case StopReason::stopped_by_monitor: return "stopped_by_monitor";
-    case StopReason::breakdown: return "breakdown";
-    case StopReason::diverged: return "diverged";
+    case StopReason::converged:
+      return "converged";
+    case StopReason::max_iterations:
+      return "max_iterations";
+    case StopReason::stopped_by_monitor:
+      return "stopped_by_monitor";
+    case StopReason::breakdown:
+      return "breakdown";
+    case StopReason::diverged:
+      return "diverged";
   }
   return "unknown";
 }

@@ -140,8 +140,8 @@ class View {
       : data_(data), shape_(shape), strides_(strides) {}
   /// A writable view converts to a read-only one.
   template <class U>
-    requires(std::is_const_v<T> && std::is_same_v<const U, T>)
-  View(const View<U>& other) : data_(other.data()), shape_(other.shape()), strides_(other.strides()) {}
+  requires(std::is_const_v<T>&& std::is_same_v<const U, T>) View(const View<U>& other)
+      : data_(other.data()), shape_(other.shape()), strides_(other.strides()) {}
 
   T* data() const { return data_; }
   const Shape& shape() const { return shape_; }
@@ -206,7 +206,8 @@ class View {
     const int r = rank();
     for (index_t n = 0; n < size(); ++n) {
       index_t off = 0;
-      for (int a = 0; a < r; ++a) off += idx[static_cast<std::size_t>(a)] * strides_[static_cast<std::size_t>(a)];
+      for (int a = 0; a < r; ++a)
+        off += idx[static_cast<std::size_t>(a)] * strides_[static_cast<std::size_t>(a)];
       f(data_[off]);
       for (int a = r - 1; a >= 0; --a) {
         if (++idx[static_cast<std::size_t>(a)] < shape_[a]) break;

@@ -20,8 +20,8 @@ namespace tweed {
 /// Anything with contiguous data() and size(): Array, std::vector, std::span.
 template <class C>
 concept Contiguous = requires(C& c) {
-  { c.data() };
-  { c.size() };
+  {c.data()};
+  {c.size()};
 };
 
 template <class C>
@@ -35,8 +35,8 @@ namespace detail {
 template <class X, class Y>
 void require_same_size(const X& x, const Y& y, const char* what) {
   if (static_cast<index_t>(x.size()) != static_cast<index_t>(y.size()))
-    throw ShapeMismatch(what, "sizes differ: " + std::to_string(x.size()) + " vs " +
-                                  std::to_string(y.size()));
+    throw ShapeMismatch(
+        what, "sizes differ: " + std::to_string(x.size()) + " vs " + std::to_string(y.size()));
 }
 template <class T>
 double abs2(T v) {
@@ -85,7 +85,8 @@ void axpby(elem_of<Y> a, const X& x, elem_of<Y> b, Y&& y) {
   detail::require_same_size(x, y, "axpby");
   const auto* px = x.data();
   auto* py = y.data();
-  parallel_for(0, static_cast<index_t>(y.size()), [&](index_t i) { py[i] = a * px[i] + b * py[i]; });
+  parallel_for(0, static_cast<index_t>(y.size()),
+               [&](index_t i) { py[i] = a * px[i] + b * py[i]; });
 }
 
 /// z[i] = a * x[i] + b * y[i] (a scaled sum into a third array)
@@ -96,7 +97,8 @@ void lincomb(elem_of<Z> a, const X& x, elem_of<Z> b, const Y& y, Z&& z) {
   const auto* px = x.data();
   const auto* py = y.data();
   auto* pz = z.data();
-  parallel_for(0, static_cast<index_t>(z.size()), [&](index_t i) { pz[i] = a * px[i] + b * py[i]; });
+  parallel_for(0, static_cast<index_t>(z.size()),
+               [&](index_t i) { pz[i] = a * px[i] + b * py[i]; });
 }
 
 /// y[i] *= x[i] (element-wise product)

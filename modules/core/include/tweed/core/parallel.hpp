@@ -40,7 +40,8 @@ R parallel_reduce(index_t n, R init, Partial&& partial, Combine&& combine) {
   std::vector<R> parts(static_cast<std::size_t>(chunks), init);
 #pragma omp parallel for schedule(static) num_threads(num_threads())
   for (index_t c = 0; c < chunks; ++c)
-    parts[static_cast<std::size_t>(c)] = partial(c * kReduceChunk, std::min(n, (c + 1) * kReduceChunk));
+    parts[static_cast<std::size_t>(c)] =
+        partial(c * kReduceChunk, std::min(n, (c + 1) * kReduceChunk));
   R acc = init;
   for (const R& p : parts) acc = combine(acc, p);
   return acc;

@@ -51,8 +51,8 @@ class StageTimer {
   StageTimer(Provenance& prov, std::string name)
       : prov_(prov), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
   ~StageTimer() {
-    prov_.add_stage(name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-                               .count());
+    prov_.add_stage(
+        name_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   }
 
  private:

@@ -15,7 +15,8 @@ namespace tweed {
 
 class CounterRng {
  public:
-  explicit CounterRng(std::uint64_t seed, std::uint32_t stream = 0) : seed_(seed), stream_(stream) {}
+  explicit CounterRng(std::uint64_t seed, std::uint32_t stream = 0)
+      : seed_(seed), stream_(stream) {}
 
   std::uint64_t seed() const { return seed_; }
   std::uint32_t stream() const { return stream_; }

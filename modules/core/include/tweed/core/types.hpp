@@ -42,7 +42,7 @@ using real_t = typename real_of<T>::type;
 /// The element types an Array may hold.
 template <class T>
 concept Element = std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                  std::is_same_v<T, cfloat> || std::is_same_v<T, cdouble>;
+    std::is_same_v<T, cfloat> || std::is_same_v<T, cdouble>;
 
 enum class DType { f32, f64, c64, c128 };
 

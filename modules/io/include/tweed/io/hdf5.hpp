@@ -45,11 +45,9 @@
 namespace tweed {
 class Provenance;
 class AtomicOutput;
-}
+}  // namespace tweed
 
 namespace tweed::io {
-
-
 
 /// One attribute value. Integers read from a file are int64 when scalar; numeric arrays of any
 /// stored type read as std::vector<double>.

@@ -2,10 +2,10 @@
 // CT projector, MIMO Green's function, finite differences, wavelets, ...) is seen by the solvers.
 //
 // A : C^domain -> C^range (or R^ for real T). apply(x, y) computes y = A x, apply_adjoint(y, x)
-// computes x = A^H y, and apply_normal(x, z) computes z = A^H A x. The public calls are non-virtual:
-// they check shapes (ShapeMismatch naming the operator), count calls and time them, then call the
-// protected *_impl functions that each operator implements. Outputs must be allocated with the
-// right shape by the caller (or be empty, then they are allocated); they are overwritten.
+// computes x = A^H y, and apply_normal(x, z) computes z = A^H A x. The public calls are
+// non-virtual: they check shapes (ShapeMismatch naming the operator), count calls and time them,
+// then call the protected *_impl functions that each operator implements. Outputs must be allocated
+// with the right shape by the caller (or be empty, then they are allocated); they are overwritten.
 //
 // Operators are immutable after construction and may be applied from several threads at once.
 // They are shared as std::shared_ptr<const LinearOperator<T>> (OperatorPtr<T>): combinators keep
@@ -113,10 +113,10 @@ class LinearOperator {
   }
   void record(std::chrono::steady_clock::time_point t0, std::atomic<long>& counter) const {
     counter.fetch_add(1, std::memory_order_relaxed);
-    nanoseconds_.fetch_add(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::steady_clock::now() - t0)
-                               .count(),
-                           std::memory_order_relaxed);
+    nanoseconds_.fetch_add(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count(),
+        std::memory_order_relaxed);
   }
 
   Shape domain_;

@@ -9,19 +9,15 @@
 #include <type_traits>
 
 #include "tweed/priors/prox.hpp"
+#include "tweed/solvers/functions.hpp"
 
 namespace tweed::priors {
 
-template <Element T>
-using ProxFunction =
-    std::type_identity_t<std::function<void(const Array<T>& x, double tau, Array<T>& out)>>;
-template <Element T>
-using DenoiserFunction =
-    std::type_identity_t<std::function<void(const Array<T>& x, double sigma, Array<T>& out)>>;
-template <Element T>
-using ValueFunction = std::type_identity_t<std::function<double(const Array<T>& x)>>;
+// The callable types are the solver layer's, so an adapted prior plugs straight into a solver.
+using solvers::DenoiserFunction;
+using solvers::ProxFunction;
+using solvers::ValueFunction;
 
-/// The prox as a callable; it keeps the prior alive.
 template <Element T>
 ProxFunction<T> as_prox_function(ProxPtr<T> prox) {
   if (!prox) throw InvalidInput("as_prox_function", "null prox");
