@@ -14,7 +14,7 @@ status=0
 
 if [ "${TWEED_SKIP_SANITIZE:-0}" != "1" ]; then
   echo "== sanitizer pass (address, undefined): unit tests =="
-  cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+  cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
     -DTWEED_SANITIZE=address,undefined -DTWEED_BUILD_BENCH=OFF
   cmake --build build-sanitize -j"$jobs"
   # LeakSanitizer is off: FFTW's and OpenMP's process-lifetime caches are reported as leaks.

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "tweed/core/ops.hpp"
+#include "tweed/core/parallel.hpp"
 #include "tweed/core/rng.hpp"
 #include "tweed/linop/testing.hpp"
 
@@ -47,6 +48,19 @@ void expect_consistent(const LinearOperator<T>& a) {
     EXPECT_LE(dot_test(a, seed), dot_test_tolerance<T>()) << a.name() << " seed " << seed;
     EXPECT_LE(normal_test(a, seed), dot_test_tolerance<T>()) << a.name() << " seed " << seed;
   }
+}
+
+/// The forward of x and the adjoint of y are the same, bit for bit, on one thread and on two.
+template <Element T>
+void expect_thread_count_invariant(const LinearOperator<T>& a, const Array<T>& x,
+                                   const Array<T>& y) {
+  set_num_threads(1);
+  const Array<T> f1 = a(x), a1 = a.adjoint(y);
+  set_num_threads(2);
+  const Array<T> f2 = a(x), a2 = a.adjoint(y);
+  set_num_threads(0);
+  EXPECT_EQ(max_rel_diff(f1, f2), 0.0) << a.name();
+  EXPECT_EQ(max_rel_diff(a1, a2), 0.0) << a.name();
 }
 
 }  // namespace tweed::linop::test

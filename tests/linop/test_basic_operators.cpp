@@ -137,13 +137,7 @@ TYPED_TEST(BasicOperators, DenseMatrixHandCaseAndAdjoint) {
   DenseMatrix<T> big(random_array<T>(Shape{300, 200}, 7));
   const Array<T> bx = random_array<T>(Shape{200}, 8);
   const Array<T> by = random_array<T>(Shape{300}, 9);
-  set_num_threads(1);
-  const Array<T> f1 = big(bx), b1 = big.adjoint(by);
-  set_num_threads(2);
-  const Array<T> f2 = big(bx), b2 = big.adjoint(by);
-  set_num_threads(0);
-  EXPECT_EQ(max_rel_diff(f1, f2), 0.0);
-  EXPECT_EQ(max_rel_diff(b1, b2), 0.0);
+  test::expect_thread_count_invariant(big, bx, by);
   expect_consistent<T>(big);
 }
 

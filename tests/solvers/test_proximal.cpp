@@ -64,6 +64,31 @@ L1Problem<T> make_l1(bool identity, std::uint64_t seed) {
   return {DenseOp<T>(std::move(q)), std::move(b), lambda, std::move(x_star)};
 }
 
+template <Element T>
+constexpr bool is_single = std::is_same_v<real_t<T>, float>;
+
+/// Single precision cannot reach the double tolerances: a shorter run to a looser one.
+template <Element T, class Options>
+void loosen_for_single(Options& o, int max_iterations) {
+  if constexpr (is_single<T>) {
+    o.max_iterations = max_iterations;
+    o.tol = 1e-6;
+  }
+}
+
+/// Runs `solve(p, x)` on make_l1(identity, seed) and checks x against the soft-threshold
+/// minimiser, and (in double precision) that the run converged.
+template <Element T, class Solve>
+void expect_l1_minimiser(bool identity, std::uint64_t seed, double accuracy, const Solve& solve) {
+  const L1Problem<T> p = make_l1<T>(identity, seed);
+  Array<T> x;
+  const SolveReport r = solve(p, x);
+  EXPECT_LT(rel_error(x, p.x_star), accuracy) << to_string(r.reason);
+  if constexpr (!is_single<T>) {
+    EXPECT_EQ(r.reason, StopReason::converged);
+  }
+}
+
 /// 1-D TV denoising: min_x 1/2 ||x - b||^2 + lambda ||D x||_1 on a noisy piecewise-constant signal.
 struct Tv1DProblem {
   Array<double> b;
@@ -138,6 +163,12 @@ const LassoProblem& lasso() {
   return p;
 }
 
+/// The lasso objective 1/2 ||A x* - b||^2 + lambda ||x*||_1 at the minimiser.
+double lasso_minimum(const LassoProblem& p) {
+  return 0.5 * (p.a * to_eigen(p.x_star) - to_eigen(p.b)).squaredNorm() +
+         p.lambda * norm1(p.x_star);
+}
+
 TEST(SolverReferences, AreCertified) {
   // Duality gaps bound the distance to the minimiser: ||x - x*|| <= sqrt(2 gap).
   EXPECT_LT(tv1d().gap, 1e-13);
@@ -160,16 +191,13 @@ TEST(SolverReferences, AreCertified) {
 
 template <Element T>
 void fista_l1(bool identity, std::uint64_t seed, double accuracy) {
-  const L1Problem<T> p = make_l1<T>(identity, seed);
-  Array<T> x;
-  FistaOptions o;
-  o.max_iterations = 5000;
-  o.tol = std::is_same_v<real_t<T>, float> ? 1e-6 : 1e-12;
-  const SolveReport r = fista(p.q, p.b, l1_prox<T>(p.lambda), x, o);
-  EXPECT_LT(rel_error(x, p.x_star), accuracy) << to_string(r.reason);
-  if constexpr (std::is_same_v<real_t<T>, double>) {
-    EXPECT_EQ(r.reason, StopReason::converged);
-  }
+  expect_l1_minimiser<T>(identity, seed, accuracy, [](const L1Problem<T>& p, Array<T>& x) {
+    FistaOptions o;
+    o.max_iterations = 5000;
+    o.tol = 1e-12;
+    loosen_for_single<T>(o, 5000);
+    return fista(p.q, p.b, l1_prox<T>(p.lambda), x, o);
+  });
 }
 
 TEST(Fista, L1WithIdentityOrUnitaryAHasTheSoftThresholdMinimiser) {
@@ -200,8 +228,7 @@ TEST(Fista, SolvesTheLasso) {
     EXPECT_EQ(r.reason, StopReason::converged) << restart;
     EXPECT_LT(rel_error(x, p.x_star), kAccuracy) << restart;
     // The reported objective is 1/2||Ax - b||^2 + lambda ||x||_1 and reaches the minimum.
-    const double f_star =
-        0.5 * (p.a * to_eigen(p.x_star) - to_eigen(p.b)).squaredNorm() + p.lambda * norm1(p.x_star);
+    const double f_star = lasso_minimum(p);
     ASSERT_FALSE(objectives.empty());
     EXPECT_NEAR(objectives.back(), f_star, 1e-9 * f_star);
     EXPECT_GT(objectives.front(), f_star);
@@ -256,32 +283,30 @@ TEST(Fista, TooLargeAStepIsReportedAsDivergence) {
 // ---------------------------------------------------------------------------------------------
 // ADMM and plug-and-play ADMM
 
-AdmmOptions tight_admm() {
-  AdmmOptions o;
-  o.max_iterations = 20000;
-  o.tol = 1e-10;
-  o.abs_tol = 1e-13;
+/// Tight tolerances for the splitting solvers with CG x-steps (ADMM, PnP-ADMM, split Bregman,
+/// C-SALSA).
+template <class Options>
+Options tight_splitting(int max_iterations = 20000, double tol = 1e-10, double abs_tol = 1e-13) {
+  Options o;
+  o.max_iterations = max_iterations;
+  o.tol = tol;
+  o.abs_tol = abs_tol;
   o.cg_iterations = 100;
   o.cg_tol = 1e-13;
   return o;
 }
 
+AdmmOptions tight_admm() {
+  return tight_splitting<AdmmOptions>();
+}
+
 template <Element T>
 void admm_l1(bool identity, std::uint64_t seed) {
-  const L1Problem<T> p = make_l1<T>(identity, seed);
-  const IdentityOp<T> id(p.b.shape());
-  Array<T> x;
-  AdmmOptions o = tight_admm();
-  const bool single = std::is_same_v<real_t<T>, float>;
-  if (single) {
-    o.max_iterations = 500;
-    o.tol = 1e-6;
-  }
-  const SolveReport r = admm(p.q, p.b, id, l1_prox<T>(p.lambda), x, o);
-  EXPECT_LT(rel_error(x, p.x_star), kAccuracy) << to_string(r.reason);
-  if (!single) {
-    EXPECT_EQ(r.reason, StopReason::converged);
-  }
+  expect_l1_minimiser<T>(identity, seed, kAccuracy, [](const L1Problem<T>& p, Array<T>& x) {
+    AdmmOptions o = tight_admm();
+    loosen_for_single<T>(o, 500);
+    return admm(p.q, p.b, IdentityOp<T>(p.b.shape()), l1_prox<T>(p.lambda), x, o);
+  });
 }
 
 TEST(Admm, L1WithIdentityOrUnitaryA) {
@@ -341,8 +366,7 @@ TEST(Admm, LassoWithAdaptiveRhoAndObjective) {
         [&](const Array<double>& v) { return p.lambda * norm1(v); });
     EXPECT_EQ(r.reason, StopReason::converged) << adapt;
     EXPECT_LT(rel_error(x, p.x_star), kAccuracy) << adapt;
-    const double f_star =
-        0.5 * (p.a * to_eigen(p.x_star) - to_eigen(p.b)).squaredNorm() + p.lambda * norm1(p.x_star);
+    const double f_star = lasso_minimum(p);
     EXPECT_NEAR(last_objective, f_star, 1e-6 * f_star);
   }
 }
@@ -388,14 +412,9 @@ TEST(PnpAdmm, AnExactProxAsDenoiserReproducesAdmm) {
     sigmas.push_back(sigma);
     soft_threshold(v, sigma * sigma, out);
   };
-  PnpAdmmOptions po;
+  PnpAdmmOptions po = tight_splitting<PnpAdmmOptions>();
   po.lambda = p.lambda;
   po.rho = 0.8;
-  po.max_iterations = 20000;
-  po.tol = 1e-10;
-  po.abs_tol = 1e-13;
-  po.cg_iterations = 100;
-  po.cg_tol = 1e-13;
   Array<double> x_pnp;
   const SolveReport rp = pnp_admm(a, p.b, denoiser, x_pnp, po);
   EXPECT_EQ(rp.reason, StopReason::converged);
@@ -438,32 +457,18 @@ TEST(PnpAdmm, RhoGrowthShrinksSigma) {
 // Split Bregman
 
 SplitBregmanOptions tight_sb(double lambda) {
-  SplitBregmanOptions o;
+  SplitBregmanOptions o = tight_splitting<SplitBregmanOptions>();
   o.lambda = lambda;
-  o.max_iterations = 20000;
-  o.tol = 1e-10;
-  o.abs_tol = 1e-13;
-  o.cg_iterations = 100;
-  o.cg_tol = 1e-13;
   return o;
 }
 
 template <Element T>
 void split_bregman_l1(bool identity, std::uint64_t seed) {
-  const L1Problem<T> p = make_l1<T>(identity, seed);
-  const IdentityOp<T> id(p.b.shape());
-  Array<T> x;
-  SplitBregmanOptions o = tight_sb(p.lambda);
-  const bool single = std::is_same_v<real_t<T>, float>;
-  if (single) {
-    o.max_iterations = 500;
-    o.tol = 1e-6;
-  }
-  const SolveReport r = split_bregman(p.q, p.b, id, x, o);
-  EXPECT_LT(rel_error(x, p.x_star), kAccuracy) << to_string(r.reason);
-  if (!single) {
-    EXPECT_EQ(r.reason, StopReason::converged);
-  }
+  expect_l1_minimiser<T>(identity, seed, kAccuracy, [](const L1Problem<T>& p, Array<T>& x) {
+    SplitBregmanOptions o = tight_sb(p.lambda);
+    loosen_for_single<T>(o, 500);
+    return split_bregman(p.q, p.b, IdentityOp<T>(p.b.shape()), x, o);
+  });
 }
 
 TEST(SplitBregman, L1WithIdentityOrUnitaryA) {
@@ -534,20 +539,11 @@ PdhgOptions tight_pdhg() {
 template <Element T>
 void pdhg_l1(bool identity, std::uint64_t seed) {
   // G = lambda ||.||_1, F(v) = 1/2 ||v - b||^2 with K = Q; prox of F* through Moreau.
-  const L1Problem<T> p = make_l1<T>(identity, seed);
-  Array<T> x;
-  PdhgOptions o = tight_pdhg();
-  const bool single = std::is_same_v<real_t<T>, float>;
-  if (single) {
-    o.max_iterations = 2000;
-    o.tol = 1e-6;
-  }
-  const SolveReport r =
-      pdhg(p.q, l1_prox<T>(p.lambda), conjugate_prox<T>(quadratic_prox<T>(p.b)), x, o);
-  EXPECT_LT(rel_error(x, p.x_star), kAccuracy) << to_string(r.reason);
-  if (!single) {
-    EXPECT_EQ(r.reason, StopReason::converged);
-  }
+  expect_l1_minimiser<T>(identity, seed, kAccuracy, [](const L1Problem<T>& p, Array<T>& x) {
+    PdhgOptions o = tight_pdhg();
+    loosen_for_single<T>(o, 2000);
+    return pdhg(p.q, l1_prox<T>(p.lambda), conjugate_prox<T>(quadratic_prox<T>(p.b)), x, o);
+  });
 }
 
 TEST(Pdhg, L1WithIdentityOrUnitaryKThroughMoreau) {
@@ -688,13 +684,7 @@ Array<T> constrained_l1_identity_reference(const Array<T>& y, double eps) {
 }
 
 CsalsaOptions tight_csalsa() {
-  CsalsaOptions o;
-  o.max_iterations = 50000;
-  o.tol = 1e-11;
-  o.abs_tol = 1e-14;
-  o.cg_iterations = 100;
-  o.cg_tol = 1e-13;
-  return o;
+  return tight_splitting<CsalsaOptions>(50000, 1e-11, 1e-14);
 }
 
 template <Element T>

@@ -1,6 +1,7 @@
 // Private helpers of the linop sources: axis lists and the explicit-instantiation macro.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@ struct AxisSplit {
   index_t inner = 1;
 };
 AxisSplit split_at(const Shape& shape, int axis);
+
+/// Items per parallel task when each item costs about `work` element operations: enough that
+/// threading pays.
+inline index_t grain_for(index_t work) {
+  return std::max<index_t>(1, 4096 / std::max<index_t>(1, work));
+}
 
 }  // namespace tweed::linop::detail
 

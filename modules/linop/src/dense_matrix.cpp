@@ -13,6 +13,21 @@ const Array<T>& checked_matrix(const Array<T>& m) {
   return m;
 }
 
+// sum_k op(a[k * stride]) * b[k] over len terms in the accumulation type, where op conjugates a
+// complex `a` when `Conjugate` is set (the adjoint) and is the identity otherwise.
+template <bool Conjugate, Element T>
+T strided_dot(const T* a, index_t stride, const T* b, index_t len) {
+  using A = accum_t<T>;
+  A s{0};
+  for (index_t k = 0; k < len; ++k) {
+    if constexpr (Conjugate && is_complex_v<T>)
+      s += std::conj(A(a[k * stride])) * A(b[k]);
+    else
+      s += A(a[k * stride]) * A(b[k]);
+  }
+  return static_cast<T>(s);
+}
+
 }  // namespace
 
 template <Element T>
@@ -32,45 +47,26 @@ DenseMatrix<T>::DenseMatrix(Array<T> matrix, const Shape& domain, const Shape& r
 template <Element T>
 void DenseMatrix<T>::forward_impl(const Array<T>& x, Array<T>& y) const {
   if (&x == &y) return forward_impl(Array<T>(x), y);  // in place: every y_i needs all of x
-  using A = accum_t<T>;
   const index_t m = matrix_.dim(0);
   const index_t n = matrix_.dim(1);
   const T* pm = matrix_.data();
   const T* px = x.data();
   T* py = y.data();
   parallel_for(
-      0, m,
-      [&](index_t i) {
-        A s{0};
-        const T* row = pm + i * n;
-        for (index_t j = 0; j < n; ++j) s += A(row[j]) * A(px[j]);
-        py[i] = static_cast<T>(s);
-      },
-      std::max<index_t>(1, 4096 / std::max<index_t>(1, n)));
+      0, m, [&](index_t i) { py[i] = strided_dot<false>(pm + i * n, 1, px, n); },
+      detail::grain_for(n));
 }
 
 template <Element T>
 void DenseMatrix<T>::adjoint_impl(const Array<T>& y, Array<T>& x) const {
   if (&x == &y) return adjoint_impl(Array<T>(y), x);
-  using A = accum_t<T>;
   const index_t m = matrix_.dim(0);
   const index_t n = matrix_.dim(1);
   const T* pm = matrix_.data();
   const T* py = y.data();
   T* px = x.data();
   parallel_for(
-      0, n,
-      [&](index_t j) {
-        A s{0};
-        for (index_t i = 0; i < m; ++i) {
-          if constexpr (is_complex_v<T>)
-            s += std::conj(A(pm[i * n + j])) * A(py[i]);
-          else
-            s += A(pm[i * n + j]) * A(py[i]);
-        }
-        px[j] = static_cast<T>(s);
-      },
-      std::max<index_t>(1, 4096 / std::max<index_t>(1, m)));
+      0, n, [&](index_t j) { px[j] = strided_dot<true>(pm + j, n, py, m); }, detail::grain_for(m));
 }
 
 #define TWEED_INSTANTIATE(T) template class DenseMatrix<T>;

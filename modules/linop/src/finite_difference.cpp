@@ -19,11 +19,6 @@ Shape gradient_shape(const Shape& shape, std::size_t n_axes) {
   return shape.prepend(static_cast<index_t>(n_axes));
 }
 
-// Rows of `inner` contiguous elements: enough per task that threading pays.
-index_t grain_for(index_t inner) {
-  return std::max<index_t>(1, 4096 / std::max<index_t>(1, inner));
-}
-
 // Differences along one contiguous line of n samples (the last axis): the common case of images,
 // written as plain loops so that they vectorise.
 template <Element T>
@@ -37,6 +32,25 @@ void adjoint_line(const T* p, T* x, index_t n, bool periodic) {
   x[0] += (periodic ? p[n - 1] : T(0)) - p[0];
   for (index_t i = 1; i + 1 < n; ++i) x[i] += p[i - 1] - p[i];
   x[n - 1] += p[n - 2] - (periodic ? p[n - 1] : T(0));
+}
+
+// Visits axis k of `axes` in turn, split as s = {outer, n, inner}. When the axis is the last one
+// (inner == 1), calls line(k, offset, n) for each contiguous line of n samples; otherwise calls
+// row(k, s, i, offset) for each row of `inner` elements at position i along the axis.
+template <class Line, class Row>
+void sweep_axes(const Shape& shape, const std::vector<int>& axes, const Line& line,
+                const Row& row) {
+  for (std::size_t k = 0; k < axes.size(); ++k) {
+    const auto s = detail::split_at(shape, axes[k]);
+    if (s.inner == 1) {
+      parallel_for(
+          0, s.outer, [&](index_t o) { line(k, o * s.n, s.n); }, detail::grain_for(s.n));
+      continue;
+    }
+    parallel_for(
+        0, s.outer * s.n, [&](index_t r) { row(k, s, r % s.n, r * s.inner); },
+        detail::grain_for(s.inner));
+  }
 }
 
 }  // namespace
@@ -56,35 +70,26 @@ template <Element T>
 void FiniteDifference<T>::forward_impl(const Array<T>& x, Array<T>& y) const {
   const index_t total = x.size();
   const bool periodic = boundary_ == Boundary::periodic;
-  for (std::size_t k = 0; k < axes_.size(); ++k) {
-    const auto s = detail::split_at(x.shape(), axes_[k]);
-    const T* px = x.data();
-    T* py = y.data() + static_cast<index_t>(k) * total;
-    if (s.inner == 1) {
-      parallel_for(
-          0, s.outer, [&](index_t o) { forward_line(px + o * s.n, py + o * s.n, s.n, periodic); },
-          grain_for(s.n));
-      continue;
-    }
-    parallel_for(
-        0, s.outer * s.n,
-        [&](index_t r) {
-          const index_t i = r % s.n;
-          const index_t base = r * s.inner;
-          T* out = py + base;
-          const T* cur = px + base;
-          if (i + 1 < s.n) {
-            const T* next = cur + s.inner;
-            for (index_t j = 0; j < s.inner; ++j) out[j] = next[j] - cur[j];
-          } else if (periodic) {
-            const T* first = px + (r - i) * s.inner;  // i = 0 of the same line
-            for (index_t j = 0; j < s.inner; ++j) out[j] = first[j] - cur[j];
-          } else {
-            for (index_t j = 0; j < s.inner; ++j) out[j] = T(0);
-          }
-        },
-        grain_for(s.inner));
-  }
+  const T* px = x.data();
+  const auto out_of = [&](std::size_t k) { return y.data() + static_cast<index_t>(k) * total; };
+  sweep_axes(
+      x.shape(), axes_,
+      [&](std::size_t k, index_t offset, index_t n) {
+        forward_line(px + offset, out_of(k) + offset, n, periodic);
+      },
+      [&](std::size_t k, const detail::AxisSplit& s, index_t i, index_t base) {
+        T* out = out_of(k) + base;
+        const T* cur = px + base;
+        if (i + 1 < s.n) {
+          const T* next = cur + s.inner;
+          for (index_t j = 0; j < s.inner; ++j) out[j] = next[j] - cur[j];
+        } else if (periodic) {
+          const T* first = cur - i * s.inner;  // i = 0 of the same line
+          for (index_t j = 0; j < s.inner; ++j) out[j] = first[j] - cur[j];
+        } else {
+          for (index_t j = 0; j < s.inner; ++j) out[j] = T(0);
+        }
+      });
 }
 
 // x = sum_k D_k^H p_k with (D_k^H p)[i] = p[i - 1] - p[i] along axis k, where p[-1] is 0 (Neumann)
@@ -94,38 +99,29 @@ void FiniteDifference<T>::adjoint_impl(const Array<T>& y, Array<T>& x) const {
   const index_t total = x.size();
   const bool periodic = boundary_ == Boundary::periodic;
   tweed::fill(x, T(0));
-  for (std::size_t k = 0; k < axes_.size(); ++k) {
-    const auto s = detail::split_at(x.shape(), axes_[k]);
-    const T* pp = y.data() + static_cast<index_t>(k) * total;
-    T* px = x.data();
-    if (s.inner == 1) {
-      parallel_for(
-          0, s.outer, [&](index_t o) { adjoint_line(pp + o * s.n, px + o * s.n, s.n, periodic); },
-          grain_for(s.n));
-      continue;
-    }
-    parallel_for(
-        0, s.outer * s.n,
-        [&](index_t r) {
-          const index_t i = r % s.n;
-          const index_t base = r * s.inner;
-          T* out = px + base;
-          const T* cur = pp + base;
-          const bool has_cur = periodic || i + 1 < s.n;
-          const T* prev = nullptr;
-          if (i > 0)
-            prev = cur - s.inner;
-          else if (periodic)
-            prev = cur + (s.n - 1) * s.inner;
-          if (prev && has_cur)
-            for (index_t j = 0; j < s.inner; ++j) out[j] += prev[j] - cur[j];
-          else if (prev)
-            for (index_t j = 0; j < s.inner; ++j) out[j] += prev[j];
-          else if (has_cur)
-            for (index_t j = 0; j < s.inner; ++j) out[j] -= cur[j];
-        },
-        grain_for(s.inner));
-  }
+  T* px = x.data();
+  const auto in_of = [&](std::size_t k) { return y.data() + static_cast<index_t>(k) * total; };
+  sweep_axes(
+      x.shape(), axes_,
+      [&](std::size_t k, index_t offset, index_t n) {
+        adjoint_line(in_of(k) + offset, px + offset, n, periodic);
+      },
+      [&](std::size_t k, const detail::AxisSplit& s, index_t i, index_t base) {
+        T* out = px + base;
+        const T* cur = in_of(k) + base;
+        const bool has_cur = periodic || i + 1 < s.n;
+        const T* prev = nullptr;
+        if (i > 0)
+          prev = cur - s.inner;
+        else if (periodic)
+          prev = cur + (s.n - 1) * s.inner;
+        if (prev && has_cur)
+          for (index_t j = 0; j < s.inner; ++j) out[j] += prev[j] - cur[j];
+        else if (prev)
+          for (index_t j = 0; j < s.inner; ++j) out[j] += prev[j];
+        else if (has_cur)
+          for (index_t j = 0; j < s.inner; ++j) out[j] -= cur[j];
+      });
 }
 
 #define TWEED_INSTANTIATE(T) template class FiniteDifference<T>;

@@ -38,19 +38,7 @@ SolveReport cgls(const linop::LinearOperator<T>& A, const Array<T>& b, double la
   if (lambda != 0) axpy(-lam, x, s);  // s = A^H r - lambda x
   double gamma = norm2_squared(s);
   double res = std::sqrt(gamma) / ref;
-  tracker.set_initial_residual(res);
-  if (!std::isfinite(res)) {
-    tracker.stop(StopReason::diverged);
-    return tracker.finish();
-  }
-  if (res <= options.tol) {
-    tracker.stop(StopReason::converged);
-    return tracker.finish();
-  }
-  if (options.max_iterations == 0) {
-    tracker.stop(StopReason::max_iterations);
-    return tracker.finish();
-  }
+  if (tracker.stop_at_start(res, options.tol, options.max_iterations)) return tracker.finish();
   copy(s, p);
   for (int k = 1;; ++k) {
     A.apply(p, q);

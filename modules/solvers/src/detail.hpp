@@ -93,6 +93,16 @@ class Tracker {
   /// Sets the residual reported when the run ends before its first iteration.
   void set_initial_residual(double r) { report_.final_residual = r; }
 
+  /// Records the initial residual and decides whether the run ends before its first iteration:
+  /// a non-finite residual (diverged), one already within `tol` (converged), a zero budget.
+  bool stop_at_start(double residual, double tol, int max_iterations) {
+    set_initial_residual(residual);
+    if (!std::isfinite(residual)) return stop(StopReason::diverged);
+    if (residual <= tol) return stop(StopReason::converged);
+    if (max_iterations == 0) return stop(StopReason::max_iterations);
+    return false;
+  }
+
   SolveReport finish() {
     report_.seconds = elapsed();
     return std::move(report_);
@@ -161,19 +171,7 @@ class CgKernel {
     apply_m(x, q_);
     lincomb(T(1), b, T(-1), q_, r_);  // r = b - M x
     double res = norm2(r_) / bnorm;
-    tracker.set_initial_residual(res);
-    if (!std::isfinite(res)) {
-      tracker.stop(StopReason::diverged);
-      return tracker.finish();
-    }
-    if (res <= options.tol) {
-      tracker.stop(StopReason::converged);
-      return tracker.finish();
-    }
-    if (options.max_iterations == 0) {
-      tracker.stop(StopReason::max_iterations);
-      return tracker.finish();
-    }
+    if (tracker.stop_at_start(res, options.tol, options.max_iterations)) return tracker.finish();
     // z = M^{-1} r lives in z_ when preconditioned, else z is r itself.
     const Array<T>* z = &r_;
     if (precond) {
