@@ -135,7 +135,7 @@ Array<cfloat> read_cfl(const std::string& name) {
   const Shape shape = check_cfl(name);
   const std::string cfl = cfl_base_name(name) + ".cfl";
   const index_t count = shape.size();
-  Array<cfloat> out(shape);
+  Array<cfloat> out(shape, uninitialized);  // fread fills every element
   File f(std::fopen(cfl.c_str(), "rb"));
   if (!f) throw IoError(cfl, std::string("cannot open: ") + std::strerror(errno));
   if (count > 0 && std::fread(out.data(), sizeof(cfloat), static_cast<std::size_t>(count),

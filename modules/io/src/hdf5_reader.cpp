@@ -145,7 +145,7 @@ Array<T> read_as(const Opened& d, const std::string& file) {
     throw IoError(file, d.subject + " is " + d.stored.name + "; cannot read it as " +
                             dtype_name(dtype_of<T>()) +
                             " (take the magnitude or real part explicitly)");
-  Array<T> out(shape);
+  Array<T> out(shape, uninitialized);  // HDF5 overwrites every element
   if constexpr (is_complex_v<T>) {
     if (!d.stored.complex) {
       // HDF5 does not convert a number into a compound: read the real parts into the front half

@@ -23,6 +23,11 @@ inline constexpr std::size_t kAlignment = 64;
 template <class T>
 class View;
 
+/// Tag for an Array whose elements are left uninitialised, for buffers that are overwritten
+/// entirely right away (file reads, FFT outputs): it saves a pass over the memory.
+struct Uninitialized {};
+inline constexpr Uninitialized uninitialized{};
+
 template <Element T>
 class Array {
  public:
@@ -31,6 +36,8 @@ class Array {
   Array() = default;
   /// Zero-initialised array of the given shape.
   explicit Array(const Shape& shape) : Array(shape, T{}) {}
+  /// Array whose elements are indeterminate until written (see Uninitialized).
+  Array(const Shape& shape, Uninitialized) : shape_(shape), data_(allocate(shape.size())) {}
   Array(const Shape& shape, T value) : shape_(shape), data_(allocate(shape.size())) {
     std::fill(data_.get(), data_.get() + shape.size(), value);
   }
