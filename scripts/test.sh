@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
+# OpenMP threads otherwise spin at barriers, which starves parallel ctest jobs on small machines.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 bash scripts/setup.sh
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTWEED_BUILD_TESTS=ON -DTWEED_BUILD_BENCH=ON
