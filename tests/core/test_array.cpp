@@ -49,6 +49,14 @@ TEST(Shape, StridesAndString) {
   EXPECT_EQ(s.prepend(5), Shape({5, 2, 3, 4}));
 }
 
+TEST(Shape, NormalizeAxesResolvesNegativesAndRejectsBadOnes) {
+  EXPECT_EQ(normalize_axes({}, 3, "op"), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(normalize_axes({-1, 0}, 3, "op"), (std::vector<int>{2, 0}));  // order kept
+  EXPECT_THROW(normalize_axes({3}, 3, "op"), InvalidInput);
+  EXPECT_THROW(normalize_axes({-4}, 3, "op"), InvalidInput);
+  EXPECT_THROW(normalize_axes({1, -2}, 3, "op"), InvalidInput);  // the same axis twice
+}
+
 TEST(Array, ReshapeKeepsDataAndChecksSize) {
   Array<float> a(Shape{2, 6});
   for (index_t i = 0; i < a.size(); ++i) a[i] = float(i);

@@ -461,21 +461,8 @@ void run_passes(std::complex<R>* data, const Shape& shape, const Passes<R>& p) {
 
 // Sorted, unique, non-negative axes; empty means all. Negative axes count from the end (NumPy).
 std::vector<int> resolve_axes(const std::vector<int>& axes, int rank, const char* what) {
-  std::vector<int> out;
-  if (axes.empty()) {
-    for (int a = 0; a < rank; ++a) out.push_back(a);
-    return out;
-  }
-  for (int a : axes) {
-    const int r = a < 0 ? a + rank : a;
-    if (r < 0 || r >= rank)
-      throw InvalidInput(
-          what, "axis " + std::to_string(a) + " out of range for rank " + std::to_string(rank));
-    out.push_back(r);
-  }
+  std::vector<int> out = normalize_axes(axes, rank, what);
   std::sort(out.begin(), out.end());
-  if (std::adjacent_find(out.begin(), out.end()) != out.end())
-    throw InvalidInput(what, "repeated axis");
   return out;
 }
 

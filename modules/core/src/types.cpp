@@ -1,5 +1,6 @@
 #include "tweed/core/types.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace tweed {
@@ -92,6 +93,25 @@ bool Shape::operator==(const Shape& other) const {
     if (dims_[static_cast<std::size_t>(a)] != other.dims_[static_cast<std::size_t>(a)])
       return false;
   return true;
+}
+
+std::vector<int> normalize_axes(const std::vector<int>& axes, int rank,
+                                const std::string& subject) {
+  std::vector<int> out;
+  if (axes.empty()) {
+    for (int a = 0; a < rank; ++a) out.push_back(a);
+    return out;
+  }
+  for (int a : axes) {
+    const int r = a < 0 ? a + rank : a;
+    if (r < 0 || r >= rank)
+      throw InvalidInput(subject, "axis " + std::to_string(a) + " is outside an array of rank " +
+                                      std::to_string(rank));
+    if (std::find(out.begin(), out.end(), r) != out.end())
+      throw InvalidInput(subject, "axis " + std::to_string(a) + " is given twice");
+    out.push_back(r);
+  }
+  return out;
 }
 
 void require_same_shape(const Shape& a, const Shape& b, const std::string& what) {

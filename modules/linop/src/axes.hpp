@@ -9,9 +9,7 @@
 
 namespace tweed::linop::detail {
 
-/// Resolves negative axes (-1 = last), checks range and uniqueness, keeps the given order; an
-/// empty list means every axis 0 .. rank-1. Throws InvalidInput(subject, ...).
-std::vector<int> normalize_axes(const std::vector<int>& axes, int rank, const std::string& subject);
+using tweed::normalize_axes;  // core/types.hpp: negative axes, range and repetition checks
 
 /// Shape seen as {outer, n, inner} around one axis: the axis' extent n, the product of the extents
 /// before it and the product after it (its stride).

@@ -89,6 +89,11 @@ class Shape {
   int rank_ = 0;
 };
 
+/// Axis numbers for an array of `rank` axes: negative numbers count from the end (as NumPy's),
+/// an empty list means every axis. The given order is kept; an axis out of range or given twice
+/// is an InvalidInput naming `subject`.
+std::vector<int> normalize_axes(const std::vector<int>& axes, int rank, const std::string& subject);
+
 /// Throws ShapeMismatch naming `what` unless a == b.
 void require_same_shape(const Shape& a, const Shape& b, const std::string& what);
 
