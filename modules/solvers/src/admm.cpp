@@ -12,18 +12,11 @@ SolveReport admm(const linop::LinearOperator<T>& A, const Array<T>& b,
                  const AdmmOptions& options, const Monitor& monitor,
                  const ValueFunction<T>& g_value, const SystemSolveFunction<T>& x_solve) {
   if (!prox_g) throw InvalidInput("admm", "the prox of g must be given");
-  detail::AdmmSettings s;
-  s.max_iterations = options.max_iterations;
-  s.rho = options.rho;
-  s.tol = options.tol;
-  s.abs_tol = options.abs_tol;
-  s.cg_iterations = options.cg_iterations;
-  s.cg_tol = options.cg_tol;
+  detail::AdmmSettings s = detail::common_settings(options, options.rho);
   s.relaxation = options.relaxation;
   s.adapt_rho = options.adapt_rho;
   s.adapt_mu = options.adapt_mu;
   s.adapt_tau = options.adapt_tau;
-  s.keep_history = options.keep_history;
   detail::check_admm_settings(s, "AdmmOptions");
   detail::AdmmProblem<T> problem{A, b, &K, nullptr, g_value, x_solve};
   problem.z_step = [&](const Array<T>& v, double rho, Array<T>& z) { prox_g(v, 1.0 / rho, z); };
@@ -37,15 +30,8 @@ SolveReport pnp_admm(const linop::LinearOperator<T>& A, const Array<T>& b,
                      const SystemSolveFunction<T>& x_solve) {
   if (!denoiser) throw InvalidInput("pnp_admm", "the denoiser must be given");
   detail::require_positive(options.lambda, "PnpAdmmOptions.lambda");
-  detail::AdmmSettings s;
-  s.max_iterations = options.max_iterations;
-  s.rho = options.rho;
-  s.tol = options.tol;
-  s.abs_tol = options.abs_tol;
-  s.cg_iterations = options.cg_iterations;
-  s.cg_tol = options.cg_tol;
+  detail::AdmmSettings s = detail::common_settings(options, options.rho);
   s.rho_growth = options.rho_growth;
-  s.keep_history = options.keep_history;
   detail::check_admm_settings(s, "PnpAdmmOptions");
   detail::AdmmProblem<T> problem{A, b, nullptr, nullptr, {}, x_solve};
   const double lambda = options.lambda;

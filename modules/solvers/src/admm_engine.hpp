@@ -39,6 +39,21 @@ struct AdmmSettings {
   bool keep_history = true;
 };
 
+/// The fields every ADMM-family options struct shares; `penalty` is its rho (mu for split
+/// Bregman). The caller sets the solver-specific fields afterwards.
+template <class Options>
+AdmmSettings common_settings(const Options& o, double penalty) {
+  AdmmSettings s;
+  s.max_iterations = o.max_iterations;
+  s.rho = penalty;
+  s.tol = o.tol;
+  s.abs_tol = o.abs_tol;
+  s.cg_iterations = o.cg_iterations;
+  s.cg_tol = o.cg_tol;
+  s.keep_history = o.keep_history;
+  return s;
+}
+
 inline void check_admm_settings(const AdmmSettings& s, const std::string& who) {
   require_iterations(s.max_iterations, (who + ".max_iterations").c_str());
   require_positive(s.rho, (who + ".rho").c_str());

@@ -64,14 +64,7 @@ SolveReport split_bregman(const linop::LinearOperator<T>& A, const Array<T>& b,
                           const linop::LinearOperator<T>& K, Array<T>& x,
                           const SplitBregmanOptions& options, const Monitor& monitor) {
   detail::require_positive(options.lambda, "SplitBregmanOptions.lambda");
-  detail::AdmmSettings s;
-  s.max_iterations = options.max_iterations;
-  s.rho = options.mu;
-  s.tol = options.tol;
-  s.abs_tol = options.abs_tol;
-  s.cg_iterations = options.cg_iterations;
-  s.cg_tol = options.cg_tol;
-  s.keep_history = options.keep_history;
+  const detail::AdmmSettings s = detail::common_settings(options, options.mu);
   detail::check_admm_settings(s, "SplitBregmanOptions");
   const double lambda = options.lambda;
   const bool iso = options.isotropic;
