@@ -122,7 +122,7 @@ std::string run(const std::string& cmd) {
 }
 
 TEST(Cfl, AgreesWithBart) {
-  if (!have_bart()) GTEST_SKIP() << "bart not installed (scripts/setup.sh installs it)";
+  ASSERT_TRUE(have_bart()) << "bart not installed (scripts/setup.sh installs it)";
   TempDir dir;
   const std::string d = "cd '" + dir.path().string() + "' && ";
   // C(i0, i1) = i0 + 10 * i1 with BART dims [3, 4], built by BART.

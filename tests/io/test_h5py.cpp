@@ -42,7 +42,8 @@ Array<T> ramp(const Shape& shape) {
 }
 
 TEST(H5py, ReadsWhatTweedWrites) {
-  if (!have_h5py()) GTEST_SKIP() << "/usr/bin/python3 lacks h5py or numpy (scripts/setup.sh)";
+  ASSERT_TRUE(have_h5py())
+      << "/usr/bin/python3 lacks h5py or numpy (scripts/setup.sh installs them)";
   TempDir dir;
   const std::string path = dir.file("tweed.h5");
   const Shape s{3, 4, 5};
@@ -68,7 +69,8 @@ TEST(H5py, ReadsWhatTweedWrites) {
 }
 
 TEST(H5py, TweedReadsWhatH5pyWrites) {
-  if (!have_h5py()) GTEST_SKIP() << "/usr/bin/python3 lacks h5py or numpy (scripts/setup.sh)";
+  ASSERT_TRUE(have_h5py())
+      << "/usr/bin/python3 lacks h5py or numpy (scripts/setup.sh installs them)";
   TempDir dir;
   const std::string path = dir.file("h5py.h5");
   ASSERT_EQ(run_python("write", path), 0);
