@@ -13,10 +13,8 @@ void add_planned_commands(CLI::App& app, Context& ctx) {
   };
   static const Planned planned[] = {
       {"ct", "CT: projectors, FBP, low-dose simulation, sinogram-flicking denoising"},
-      {"mri", "MRI: SENSE, ESPIRiT, CG-SENSE, compressed sensing, DDS"},
       {"radar", "Near-field MIMO radar imaging (PnP-ADMM on the magnitude)"},
       {"hsi", "Hyperspectral denoising (FastHyDe, HyRes, L1HyMixDe)"},
-      {"gw", "Gravitational-wave strain denoising (rROF, iterative rROF)"},
       {"batch", "Run a manifest of jobs, alone or under mpiexec, with resume"},
   };
   for (const Planned& p : planned) {

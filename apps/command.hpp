@@ -34,6 +34,10 @@ struct Context {
 void add_version_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
 void add_demo_command(CLI::App& app, Context& ctx);
+/// `tweed mri simulate|sens|recon` (cmd_mri.cpp).
+void add_mri_command(CLI::App& app, Context& ctx);
+/// `tweed gw simulate|denoise|study` (cmd_gw.cpp).
+void add_gw_command(CLI::App& app, Context& ctx);
 /// Entry points of the domain modules and the batch runner that are not built yet.
 void add_planned_commands(CLI::App& app, Context& ctx);
 
