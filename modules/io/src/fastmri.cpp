@@ -87,14 +87,7 @@ void require_finite_input(const Array<T>& a, const std::string& path, const std:
 }  // namespace
 
 bool is_fastmri(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return false;
-  h5::quiet();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return false;
-  }
+  if (!h5::is_hdf5_file(path)) return false;
   try {
     H5Reader r(path);
     if (!r.has_dataset("kspace") || !r.has_dataset("ismrmrd_header")) return false;

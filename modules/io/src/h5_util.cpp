@@ -1,5 +1,7 @@
 #include "h5_util.hpp"
 
+#include <filesystem>
+
 #include <cstring>
 
 #include "tweed/core/error.hpp"
@@ -144,6 +146,15 @@ StoredType classify(hid_t type) {
     default:
       return {"unknown", std::nullopt};
   }
+}
+
+bool is_hdf5_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  quiet();
+  if (H5Fis_hdf5(path.c_str()) > 0) return true;
+  H5Eclear2(H5E_DEFAULT);
+  return false;
 }
 
 }  // namespace tweed::io::h5

@@ -47,6 +47,10 @@ class Handle {
 /// one error stack per thread, so a single call at start-up would not cover worker threads).
 void quiet();
 
+/// True when `path` is a regular file with the HDF5 signature (never throws; for format
+/// detection before a real open).
+bool is_hdf5_file(const std::string& path);
+
 /// The innermost message on the calling thread's HDF5 error stack ("" if none); clears it.
 std::string last_error();
 

@@ -369,14 +369,7 @@ std::string ds_path(const std::string& dataset, const std::string& name) {
 }  // namespace
 
 bool is_ismrmrd(const std::string& path, const std::string& dataset) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return false;
-  h5::quiet();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    H5Eclear2(H5E_DEFAULT);
-    return false;
-  }
+  if (!h5::is_hdf5_file(path)) return false;
   try {
     Handle file = open_readonly(path);
     const std::string data = ds_path(dataset, "data");
