@@ -1,0 +1,41 @@
+// libtorch is loaded on the first training call, never by merely linking tweed::learned, and never
+// by a call refused before training (ARCHITECTURE.md §7). Its own executable: the check needs a
+// process in which nothing has trained yet.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "tweed/core/error.hpp"
+#include "tweed/learned/zero_shot.hpp"
+
+namespace tweed::learned {
+namespace {
+
+/// True when a file whose name contains `part` is mapped into this process.
+bool mapped(const std::string& part) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line))
+    if (line.find(part) != std::string::npos) return true;
+  return false;
+}
+
+TEST(LearnedPlugin, LibtorchIsLoadedOnTheFirstTrainingCallOnly) {
+  EXPECT_FALSE(mapped("libtorch_cpu.so"));
+  EXPECT_FALSE(mapped("libtweed_learned_torch.so"));
+
+  TrainOptions o;
+  o.iterations = 1;
+  o.width = 2;
+  EXPECT_THROW(zs_n2n(Array<float>(Shape{7, 8}), o), InvalidInput);
+  EXPECT_FALSE(mapped("libtorch_cpu.so")) << "a refused call must not load libtorch";
+
+  const Array<float> out = zs_n2n(Array<float>(Shape{8, 8}, 0.5f), o);
+  EXPECT_EQ(out.shape(), Shape({8, 8}));
+  EXPECT_TRUE(mapped("libtweed_learned_torch.so"));
+  EXPECT_TRUE(mapped("libtorch_cpu.so"));
+}
+
+}  // namespace
+}  // namespace tweed::learned
