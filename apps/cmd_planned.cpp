@@ -12,7 +12,6 @@ void add_planned_commands(CLI::App& app, Context& ctx) {
     const char* description;
   };
   static const Planned planned[] = {
-      {"ct", "CT: projectors, FBP, low-dose simulation, sinogram-flicking denoising"},
       {"radar", "Near-field MIMO radar imaging (PnP-ADMM on the magnitude)"},
       {"hsi", "Hyperspectral denoising (FastHyDe, HyRes, L1HyMixDe)"},
       {"batch", "Run a manifest of jobs, alone or under mpiexec, with resume"},

@@ -36,6 +36,8 @@ void add_info_command(CLI::App& app, Context& ctx);
 void add_demo_command(CLI::App& app, Context& ctx);
 /// `tweed mri simulate|sens|recon` (cmd_mri.cpp).
 void add_mri_command(CLI::App& app, Context& ctx);
+/// `tweed ct simulate|recon` (cmd_ct.cpp).
+void add_ct_command(CLI::App& app, Context& ctx);
 /// `tweed gw simulate|denoise|study` (cmd_gw.cpp).
 void add_gw_command(CLI::App& app, Context& ctx);
 /// Entry points of the domain modules and the batch runner that are not built yet.

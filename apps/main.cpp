@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   app::add_demo_command(cli, ctx);
   app::add_mri_command(cli, ctx);
   app::add_gw_command(cli, ctx);
+  app::add_ct_command(cli, ctx);
   app::add_planned_commands(cli, ctx);
   for (CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; }))
     sub->footer(
