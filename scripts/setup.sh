@@ -9,7 +9,7 @@ packages=(
   petsc-dev libinsighttoolkit5-dev libtorch-dev libismrmrd-dev ismrmrd-tools
   libeigen3-dev libcli11-dev nlohmann-json3-dev libspdlog-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpng-dev zlib1g-dev libssl-dev
-  python3-h5py python3-numpy python3-nibabel python3-pydicom python3-skimage python3-torch bart
+  python3-h5py python3-numpy python3-nibabel python3-pydicom python3-scipy python3-skimage python3-torch bart
   hyperfine
 )
 
