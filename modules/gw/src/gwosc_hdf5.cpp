@@ -8,12 +8,14 @@
 #include <memory>
 #include <sstream>
 
-#include "h5_handles.hpp"
 #include "tweed/core/atomic_output.hpp"
 #include "tweed/core/error.hpp"
 #include "tweed/gw/gwosc.hpp"
+#include "tweed/io/h5_handle.hpp"
 
 namespace tweed::gw {
+
+namespace h5 = io::h5;
 namespace {
 
 // The shortest decimal text that reads back as v (meta/ values are stored as text in Strain).

@@ -11,41 +11,11 @@
 #include <utility>
 
 #include "tweed/core/types.hpp"
+#include "tweed/io/h5_handle.hpp"
 
 namespace tweed::io::h5 {
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "hdf5.hpp stores hid_t as int64");
-
-/// Owns one HDF5 identifier and closes it with the matching H5?close.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer close) : id_(id), close_(close) {}
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
-  Handle& operator=(Handle&& o) noexcept {
-    if (this != &o) {
-      reset();
-      id_ = std::exchange(o.id_, -1);
-      close_ = o.close_;
-    }
-    return *this;
-  }
-  ~Handle() { reset(); }
-  hid_t get() const { return id_; }
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
-    id_ = -1;
-  }
-
- private:
-  hid_t id_ = -1;
-  Closer close_ = nullptr;
-};
-
-/// Turns off HDF5's automatic error printing for the calling thread (the thread-safe build has
-/// one error stack per thread, so a single call at start-up would not cover worker threads).
-void quiet();
 
 /// True when `path` is a regular file with the HDF5 signature (never throws; for format
 /// detection before a real open).

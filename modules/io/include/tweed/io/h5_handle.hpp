@@ -1,14 +1,15 @@
-// Private RAII handles for the HDF5 C API (the gw module reads GWOSC's meta/* string datasets and
-// writes the GWOSC layout, neither of which the generic io::H5Reader/H5Writer cover).
+// RAII ownership of HDF5 C-API identifiers, for the io layer and for domain modules that use the
+// C API directly on layouts the generic H5Reader/H5Writer do not cover (e.g. GWOSC's string
+// datasets in the gw module). Including this header includes hdf5.h: use it from .cpp files only.
 #pragma once
 
 #include <hdf5.h>
 
-#include <string>
 #include <utility>
 
-namespace tweed::gw::h5 {
+namespace tweed::io::h5 {
 
+/// Owns one HDF5 identifier and closes it with the matching H5?close.
 class Handle {
  public:
   using Closer = herr_t (*)(hid_t);
@@ -38,9 +39,8 @@ class Handle {
   Closer close_ = nullptr;
 };
 
-/// Silences HDF5's error printing on the calling thread (errors are reported by exceptions).
-inline void quiet() {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
+/// Turns off HDF5's automatic error printing for the calling thread (the thread-safe build has
+/// one error stack per thread, so a single call at start-up would not cover worker threads).
+void quiet();
 
-}  // namespace tweed::gw::h5
+}  // namespace tweed::io::h5
