@@ -117,7 +117,7 @@ int run_ct_simulate(const CtSimulateOptions& o, const Context& ctx) {
 struct CtReconOptions {
   std::string input, output, method = "fbp", filter = "ram-lak", domain = "image", ref;
   int iterations = 0, pairs = 16, inference_flicks = 4, width = 48;
-  double learning_rate = 1e-3, weight = 1.0, cutoff = 1.0;
+  double learning_rate = 1e-3, weight = 0, cutoff = 1.0;  // weight 0: the method's default
 };
 
 // A reference image for --ref: the "image" dataset of a Tweed HDF5 file (or its only dataset),
@@ -200,8 +200,10 @@ int run_ct_recon(const CtReconOptions& o, const Context& ctx) {
   }
   ro.flicking.train = train;
   ro.zsn2n = train;
-  ro.tv.weight = o.weight;
-  ro.tv_fbp.weight = o.weight;
+  if (o.weight > 0) {
+    ro.tv.weight = o.weight;
+    ro.tv_fbp.weight = o.weight;
+  }
   if (method == ct::Method::tv) {
     if (o.iterations > 0) ro.tv.iterations = o.iterations;
     bar = std::make_unique<Progress>("ct tv", ro.tv.iterations);
@@ -329,9 +331,9 @@ void add_ct_command(CLI::App& app, Context& ctx) {
   rec->add_option("--lr", ro->learning_rate, "Adam learning rate")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  rec->add_option("--weight", ro->weight, "tv, tv-fbp: lambda / estimated noise level")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  rec->add_option("--weight", ro->weight,
+                  "tv, tv-fbp: lambda / estimated noise level (default 2 for tv, 1 for tv-fbp)")
+      ->check(CLI::PositiveNumber);
   rec->add_option("--ref", ro->ref, "Reference image: print PSNR and SSIM against it");
   rec->callback([&ctx, ro] { ctx.action = [ro, &ctx] { return run_ct_recon(*ro, ctx); }; });
 }

@@ -19,7 +19,11 @@
 //        suggests); after inference the denoised sinogram is reconstructed by FBP. Works for fan
 //        beam too (interpolated mirror, see conjugate.hpp).
 //   3. Inference averages f over the first `inference_flicks` pairs, both members (image: the
-//      2Q half-scan images; sinogram: the 2Q flicked sinograms, then one FBP).
+//      2Q half-scan images; sinogram: the 2Q flicked sinograms, then one FBP). Measured on a
+//      128^2 CT slice at I0 = 5e3 (2000 iterations): Q = 1, 4 or 16 all give 38.6 dB, f applied
+//      to the full-scan FBP 38.55 dB; and a single fixed pair (the two half-scans, no swapping)
+//      scored the same as 16 random flicks (38.52 vs 38.46 dB at 1000 iterations): the gain
+//      comes from pairing conjugate rays, not from the randomness of the swaps.
 // The FBPs use `filter` (ram-lak by default: the prototype lost 3-8 dB with Hann, because the
 // network removes the noise the ramp lets through while a smooth window removes resolution).
 // Values are scaled by 1 / max|FBP of S| (image) or 1 / max|S| (sinogram) for training and

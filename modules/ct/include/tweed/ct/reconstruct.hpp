@@ -43,7 +43,7 @@ Method parse_method(const std::string& name);
 std::string to_string(Method method);
 
 struct TvReconOptions {
-  double weight = 1.0;       ///< lambda / sigma_noise (see the header)
+  double weight = 2.0;       ///< lambda / (sigma_noise kappa) (see the header); 2 measured best
   int iterations = 300;      ///< PDHG iterations
   bool nonnegative = true;   ///< constrain x >= 0 (attenuation)
   solvers::Monitor monitor;  ///< per-iteration callback (progress), optional
