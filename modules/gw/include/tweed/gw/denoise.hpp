@@ -28,8 +28,9 @@
 // Solvers for rROF (every one reaches the same minimiser; tested):
 //   kNewton       priors::rrof_denoise, the primal-dual Newton method of Chan, Golub & Mulet
 //                 (tridiagonal steps, O(N) each, quadratic convergence): the default; on 32 s at
-//                 4096 Hz (lambda 5.6, beta 1e-4) 15 steps, ~0.8 us/sample to 1e-8, against
-//                 ~28 us/sample for FISTA to 3e-6 (exact TV by taut string: ~0.02 us/sample);
+//                 4096 Hz (lambda 5.6, beta 1e-4) 15 steps, ~0.33 us/sample (docs/benchmarks.md) to
+//                 1e-8, against ~28 us/sample for FISTA to 3e-6 (exact TV by taut string: ~0.02
+//                 us/sample);
 //   kFista        solvers::fista on the smooth lambda TV_beta (gradient -lambda D^T (Du / sqrt(
 //                 (Du)^2 + beta)), Lipschitz 4 lambda / sqrt(beta)) plus the prox of the fidelity;
 //   kPdhg         solvers::pdhg (Chambolle-Pock) with K = D (linop::FiniteDifference), the
