@@ -2,6 +2,7 @@
 // (report.md with a metrics table, PNG previews, HDF5 results with provenance).
 //
 // Each module adds its job to demo_jobs.cpp; this file only runs them and writes the report.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,7 @@ namespace {
 
 struct DemoOptions {
   std::string output = "tweed-demo";
+  std::vector<std::string> only;  ///< job names to run; empty: all
 };
 
 std::string metrics_table(const std::vector<DemoResult>& results) {
@@ -35,12 +37,23 @@ std::string metrics_table(const std::vector<DemoResult>& results) {
 
 int run_demo(const DemoOptions& o, const Context& ctx) {
   namespace fs = std::filesystem;
+
+  const std::vector<DemoJob> jobs = demo_jobs();
+  for (const std::string& name : o.only)
+    if (std::none_of(jobs.begin(), jobs.end(), [&](const DemoJob& j) { return j.name == name; })) {
+      std::string known;
+      for (const DemoJob& j : jobs) known += (known.empty() ? "" : ", ") + j.name;
+      throw InvalidInput("--only", "unknown demo job '" + name + "' (jobs: " + known + ")");
+    }
+
   std::error_code ec;
   fs::create_directories(o.output, ec);
   if (ec) throw IoError(o.output, "cannot create the output folder: " + ec.message());
 
   std::vector<DemoResult> results;
-  for (const DemoJob& job : demo_jobs()) {
+  for (const DemoJob& job : jobs) {
+    if (!o.only.empty() && std::find(o.only.begin(), o.only.end(), job.name) == o.only.end())
+      continue;
     log::info("demo: {} - {}", job.name, job.description);
     Provenance prov = ctx.make_provenance();
     prov.set_option("output", o.output);
@@ -74,6 +87,8 @@ void add_demo_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("demo", "Run the built-in demonstration jobs and write a report");
   auto o = std::make_shared<DemoOptions>();
   cmd->add_option("-o,--output", o->output, "Output folder")->capture_default_str();
+  cmd->add_option("--only", o->only, "Run only these jobs (core, mri, ct), comma-separated")
+      ->delimiter(',');
   cmd->callback([&ctx, o] { ctx.action = [o, &ctx] { return run_demo(*o, ctx); }; });
 }
 

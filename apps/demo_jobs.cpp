@@ -26,12 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-DemoRow compare(const std::string& label, const Array<float>& truth, const Array<float>& x,
-                double seconds) {
-  return {label, metrics::psnr(truth, x, 1.0), metrics::ssim(truth, x, 1.0),
-          metrics::nrmse(truth, x), seconds};
-}
-
 // Gaussian low-pass in k-space: the classical linear baseline that TV should beat at edges.
 Array<float> fourier_lowpass(const Array<float>& image, double cutoff_fraction) {
   Array<cfloat> k = convert<cfloat>(image);
@@ -90,9 +84,9 @@ DemoResult core_job(const std::string& folder, std::uint64_t seed, Provenance& p
                {},
                {},
                {}};
-  r.rows.push_back(compare("noisy", truth, noisy, 0.0));
-  r.rows.push_back(compare("fourier low-pass", truth, lowpass, lowpass_seconds));
-  r.rows.push_back(compare("tv", truth, tv, tv_seconds));
+  r.rows.push_back(demo_compare("noisy", truth, noisy, 0.0));
+  r.rows.push_back(demo_compare("fourier low-pass", truth, lowpass, lowpass_seconds));
+  r.rows.push_back(demo_compare("tv", truth, tv, tv_seconds));
   for (const DemoRow& row : r.rows) {
     prov.set_metric(row.label + "_psnr_db", row.psnr);
     prov.set_metric(row.label + "_ssim", row.ssim);
@@ -191,7 +185,7 @@ DemoResult mri_job(const std::string& folder, std::uint64_t seed, Provenance& pr
     // Least-squares scale fit, then the same [0, 1] range as the phantom.
     const double s = double(dot(reference, m)) / std::max(norm2_squared(m), 1e-30);
     scale(m, static_cast<float>(s));
-    r.rows.push_back(compare(label, reference, m, seconds));
+    r.rows.push_back(demo_compare(label, reference, m, seconds));
     w.write(label, rec.image);
     const std::string png = "mri_" + label + ".png";
     io::write_png((fs::path(folder) / png).string(), m, 0.0, 1.0);
@@ -207,9 +201,17 @@ DemoResult mri_job(const std::string& folder, std::uint64_t seed, Provenance& pr
 
 }  // namespace
 
+DemoRow demo_compare(const std::string& label, const Array<float>& truth, const Array<float>& x,
+                     double seconds, double data_range) {
+  return {label, metrics::psnr(truth, x, data_range), metrics::ssim(truth, x, data_range),
+          metrics::nrmse(truth, x), seconds};
+}
+
 std::vector<DemoJob> demo_jobs() {
-  return {{"core", "TV and Fourier denoising of a Shepp-Logan phantom", core_job},
-          {"mri", "ESPIRiT and CG-SENSE / l1-wavelet on a simulated 8-coil acquisition", mri_job}};
+  return {
+      {"core", "TV and Fourier denoising of a Shepp-Logan phantom", core_job},
+      {"mri", "ESPIRiT and CG-SENSE / l1-wavelet on a simulated 8-coil acquisition", mri_job},
+      {"ct", "Low-dose CT: FBP, TV on FBP and sinogram flicking on a head phantom", ct_demo_job}};
 }
 
 }  // namespace tweed::app

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tweed/core/array.hpp"
 #include "tweed/core/provenance.hpp"
 
 namespace tweed::app {
@@ -32,5 +33,13 @@ struct DemoJob {
 };
 
 std::vector<DemoJob> demo_jobs();
+
+/// PSNR/SSIM (over `data_range`) and NRMSE of `x` against `truth`.
+DemoRow demo_compare(const std::string& label, const Array<float>& truth, const Array<float>& x,
+                     double seconds, double data_range = 1.0);
+
+/// The CT job (demo_ct.cpp): low-dose parallel-beam scan of a head phantom, FBP against
+/// TV-on-FBP and sinogram flicking.
+DemoResult ct_demo_job(const std::string& folder, std::uint64_t seed, Provenance& prov);
 
 }  // namespace tweed::app
