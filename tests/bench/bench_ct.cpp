@@ -1,7 +1,9 @@
 // CT benchmarks and the issue-6 quality table.
 //
 // Google Benchmark cases: Joseph forward projection, its adjoint, and FBP (ram-lak) of a 256 x 256
-// Shepp-Logan with 720 views over 2 pi (parallel, 363 bins), with all threads:
+// Shepp-Logan with 720 views over 2 pi (parallel, 363 bins), and for profiling FBP's two steps
+// apart (filtering, backprojection), the FFTs of the filtering and the projector's setup, with all
+// threads (OMP_NUM_THREADS=1 for one):
 //   build-ct/tests/bench/bench_ct --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
 // Peer mode (used by tests/bench/ct_peer.py, which runs scikit-image's radon/iradon on the same
@@ -34,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "tweed/core/fft.hpp"
 #include "tweed/core/metrics.hpp"
 #include "tweed/core/parallel.hpp"
 #include "tweed/core/phantom.hpp"
@@ -90,6 +93,48 @@ void BM_Fbp(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Fbp)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// FBP's two steps apart: weighting + FFT filtering, and the backprojection.
+void BM_FilterSinogram(benchmark::State& state) {
+  const Geometry& g = bench_geometry();
+  const Array<float> y = Projector(g)(phantom::shepp_logan(256));
+  for (auto _ : state) {
+    Array<float> q = filter_sinogram(y, g);
+    benchmark::DoNotOptimize(q.data());
+  }
+}
+BENCHMARK(BM_FilterSinogram)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The FFT share of the filtering: rfft and irfft of [720, 1024] rows.
+void BM_FilterFft(benchmark::State& state) {
+  Array<float> x(Shape{720, 1024});
+  for (index_t i = 0; i < x.size(); ++i) x[i] = float(i % 7);
+  for (auto _ : state) {
+    Array<std::complex<float>> s = fft::rfft(x, 1, fft::Norm::backward);
+    Array<float> r = fft::irfft(s, 1024, 1, fft::Norm::backward);
+    benchmark::DoNotOptimize(r.data());
+  }
+}
+BENCHMARK(BM_FilterFft)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Backproject(benchmark::State& state) {
+  const Geometry& g = bench_geometry();
+  const Array<float> q = filter_sinogram(Projector(g)(phantom::shepp_logan(256)), g);
+  for (auto _ : state) {
+    Array<float> r = backproject(q, g);
+    benchmark::DoNotOptimize(r.data());
+  }
+}
+BENCHMARK(BM_Backproject)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_ProjectorSetup(benchmark::State& state) {
+  const Geometry& g = bench_geometry();
+  for (auto _ : state) {
+    Projector a(g);
+    benchmark::DoNotOptimize(&a);
+  }
+}
+BENCHMARK(BM_ProjectorSetup)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // ---- command-line helpers ---------------------------------------------------------------------
 

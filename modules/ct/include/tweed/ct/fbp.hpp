@@ -22,7 +22,11 @@
 //     L the distance from the source to the pixel, gamma' the fan angle of the ray through it.
 //     For a parallel full scan with exact conjugates (conjugate.hpp) view i + M/2 is first added,
 //     mirrored, to view i - the same interpolation on the same grid - which halves the work.
-//     Accumulation is in float (~1e-6 relative).
+//     fbp() adds them before step 2 when the mirror maps the detector onto itself (odd N and
+//     offset 0, or even N and offset 1/2): the mirror commutes with the even filter kernel, so
+//     the result is the same up to rounding, with half the FFTs.
+//     Accumulation is in float (~1e-6 relative); the parallel-beam loop runs 8 pixels at a time
+//     with AVX2 or AVX-512VL where the CPU has them, with the scalar loop's arithmetic (same bits).
 // The image is in 1/mm when the sinogram holds line integrals and the geometry is in mm.
 //
 // Redundancy (redundancy_weights): a full scan (range 2 pi) gives 1/2. A short scan needs a
