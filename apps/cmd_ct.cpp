@@ -116,7 +116,8 @@ int run_ct_simulate(const CtSimulateOptions& o, const Context& ctx) {
 
 struct CtReconOptions {
   std::string input, output, method = "fbp", filter = "ram-lak", domain = "image", ref;
-  int iterations = 0, pairs = 16, inference_flicks = 4, width = 48;
+  int iterations = 0, pairs = 16, inference_flicks = 4, width = 0;  // 0: method default
+  int train_threads = 1;
   double learning_rate = 1e-3, weight = 0, cutoff = 1.0;  // weight 0: the method's default
 };
 
@@ -188,6 +189,7 @@ int run_ct_recon(const CtReconOptions& o, const Context& ctx) {
   learned::TrainOptions train;
   train.width = o.width;
   train.learning_rate = o.learning_rate;
+  train.threads = o.train_threads;
   train.seed = ctx.global.seed;
   if (o.iterations > 0) train.iterations = o.iterations;
   std::unique_ptr<Progress> bar;
@@ -228,6 +230,7 @@ int run_ct_recon(const CtReconOptions& o, const Context& ctx) {
            {"inference_flicks", o.inference_flicks},
            {"width", o.width},
            {"learning_rate", o.learning_rate},
+           {"train_threads", o.train_threads},
            {"weight", o.weight}})
     prov.set_option(k, v);
   prov.set_seed("training", ctx.global.seed);
@@ -325,9 +328,13 @@ void add_ct_command(CLI::App& app, Context& ctx) {
   rec->add_option("--flicks", ro->inference_flicks, "flicker: pairs averaged at inference")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  rec->add_option("--width", ro->width, "Network channels")
-      ->capture_default_str()
+  rec->add_option("--width", ro->width, "Network channels (default: 32 for flicker, 48 for zsn2n)")
       ->check(CLI::Range(4, 512));
+  rec->add_option("--train-threads", ro->train_threads,
+                  "flicker, zsn2n: torch threads; 1 keeps the image independent of --threads, "
+                  "0 uses --threads (faster, reproducible only at that count)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096));
   rec->add_option("--lr", ro->learning_rate, "Adam learning rate")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);

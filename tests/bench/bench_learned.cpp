@@ -68,6 +68,9 @@ double time_training(const std::string& method, index_t size, int width, int dep
   o.depth = depth;
   o.batch = batch;
   o.patch = patch;
+  o.alpha = 1;    // the plain pair step, as timed in PyTorch (flick_train_peer.py)
+  o.holdout = 0;  // no held-out checks between the timed steps
+  o.threads = 0;  // torch uses tweed's thread count, set by the caller
   o.on_step = [&](int step, double) {
     const auto now = Clock::now();
     if (step == 1) timing.first = now;

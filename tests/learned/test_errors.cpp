@@ -51,9 +51,9 @@ TEST(LearnedErrors, ZsN2nNeedsAnEven2dImage) {
 TEST(LearnedErrors, OptionsOutOfRangeNameTheOption) {
   const Array<float> a(Shape{1, 8, 8});
   TrainOptions o = quick();
-  o.width = 0;
+  o.width = -1;
   EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.width",
-                     "got 0");
+                     "got -1");
   o = quick();
   o.depth = 1;
   EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.depth",
@@ -70,6 +70,12 @@ TEST(LearnedErrors, OptionsOutOfRangeNameTheOption) {
   o.patch = -1;
   EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.patch",
                      "got -1");
+  for (double alpha : {0.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    o = quick();
+    o.alpha = alpha;
+    EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.alpha",
+                       "(0, 1]");
+  }
 }
 
 TEST(LearnedErrors, NonFiniteValuesAreRefused) {

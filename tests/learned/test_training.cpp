@@ -29,6 +29,10 @@ TrainOptions pair_options(int iterations) {
   o.batch = 2;
   o.patch = 32;
   o.learning_rate = 3e-3;
+  // Plain pairs, nothing held out, the last weights applied (recorrupted pairs and held-out
+  // blocks: RecorruptedPairsWithHeldOutBlocksDenoiseTheMeanOfThePair).
+  o.alpha = 1;
+  o.holdout = 0;
   o.seed = 5;
   return o;
 }
@@ -72,6 +76,28 @@ TEST(PairTrainer, RemovesMostOfTheNoiseOfAPiecewiseConstantImage) {
   // sigma^2 = 0.01 before; the network must take away at least 75 % of it (> 6 dB).
   EXPECT_NEAR(noisy, kSigma * kSigma, 1e-3);
   EXPECT_LT(denoised, 0.25 * noisy) << "noisy MSE " << noisy << ", denoised MSE " << denoised;
+}
+
+// Recorrupted pairs (alpha < 1) train the network at the noise level of the pair's mean
+// s = (a + b) / 2 (variance sigma^2 / 2); with the defaults' held-out blocks picking the weights,
+// applied to s it must still take away most of that noise, and reproducibly.
+TEST(PairTrainer, RecorruptedPairsWithHeldOutBlocksDenoiseTheMeanOfThePair) {
+  const Pair p = noisy_pair();
+  Array<float> mean(p.a.shape());
+  for (index_t i = 0; i < mean.size(); ++i) mean[i] = 0.5f * (p.a[i] + p.b[i]);
+  TrainOptions o = pair_options(200);
+  o.alpha = 0.5;
+  o.holdout = 0.125;
+  const Array<float> out = train_pairs_and_apply(p.a, p.b, mean, o);
+  const double noisy = mse(mean, p.clean), denoised = mse(out, p.clean);
+  EXPECT_NEAR(noisy, kSigma * kSigma / 2, 1e-3);
+  EXPECT_LT(denoised, 0.4 * noisy) << "noisy MSE " << noisy << ", denoised MSE " << denoised;
+  EXPECT_TRUE(identical(out, train_pairs_and_apply(p.a, p.b, mean, o)));
+  // Each option changes what is learned (alpha = 1, holdout = 0: the plain pair trainer).
+  TrainOptions no_holdout = o;
+  no_holdout.holdout = 0;
+  EXPECT_FALSE(identical(out, train_pairs_and_apply(p.a, p.b, mean, no_holdout)));
+  EXPECT_FALSE(identical(out, train_pairs_and_apply(p.a, p.b, mean, pair_options(200))));
 }
 
 TEST(PairTrainer, AppliesToEveryImageOfTheStackAndKeepsA2DShape) {

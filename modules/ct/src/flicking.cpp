@@ -46,6 +46,41 @@ void check(const Array<float>& sino, const Geometry& g, const FlickingOptions& o
                                        std::to_string(g.angular_range) + " rad");
 }
 
+// Trains on the pairs (a_i, b_i) [K, H, W] and returns the mean of g over the 2Q inference
+// inputs s_i +- alpha d_i, s_i = (a_i + b_i) / 2, d_i = (a_i - b_i) / 2, i < Q (alpha = 1: a_i and
+// b_i themselves), divided by the scale k the pairs were multiplied by.
+Array<float> mean_denoised(const Array<float>& a, const Array<float>& b, const FlickingOptions& o,
+                           float k) {
+  const index_t q = o.inference_flicks, plane = a.size() / a.dim(0);
+  const auto alpha = static_cast<float>(o.train.alpha);
+  Array<float> apply(a.shape().drop_front().prepend(2 * q), uninitialized);
+  for (index_t i = 0; i < q; ++i) {
+    const float* pa = a.data() + i * plane;
+    const float* pb = b.data() + i * plane;
+    float* plus = apply.data() + 2 * i * plane;
+    float* minus = plus + plane;
+    if (alpha == 1.0f) {  // bit for bit the pair itself
+      std::memcpy(plus, pa, sizeof(float) * plane);
+      std::memcpy(minus, pb, sizeof(float) * plane);
+      continue;
+    }
+    parallel_for(0, plane, [&](index_t p) {
+      const float s = 0.5f * (pa[p] + pb[p]), d = 0.5f * (pa[p] - pb[p]);
+      plus[p] = s + alpha * d;
+      minus[p] = s - alpha * d;
+    });
+  }
+  const Array<float> den = learned::train_pairs_and_apply(a, b, apply, o.train);
+  Array<float> out(a.shape().drop_front(), uninitialized);
+  const float w = 1.0f / (k * static_cast<float>(2 * q));
+  parallel_for(0, plane, [&](index_t p) {
+    double acc = 0;
+    for (index_t i = 0; i < 2 * q; ++i) acc += den[i * plane + p];
+    out[p] = static_cast<float>(acc) * w;
+  });
+  return out;
+}
+
 }  // namespace
 
 FlickDomain parse_flick_domain(const std::string& name) {
@@ -87,32 +122,15 @@ Array<float> flicking_reconstruct(const Array<float>& sino, const Geometry& g,
                                   const FlickingOptions& o) {
   check(sino, g, o);
   const FlickOptions flick{o.swap_probability, o.train.seed};
-  const index_t q = o.inference_flicks;
   if (o.domain == FlickDomain::image) {
     HalfScanPairs pairs = half_scan_pairs(sino, g, o.pairs, flick, o.filter);
     const float peak = max_abs(fbp(sino, g, {o.filter, 1.0}));
     const float k = peak > 0 ? 1.0f / peak : 1.0f;
     scale_in_place(pairs.a, k);
     scale_in_place(pairs.b, k);
-    // Inference inputs: A_0, B_0, ..., A_{Q-1}, B_{Q-1}.
-    const index_t plane = g.rows * g.cols;
-    Array<float> apply(g.image_shape().prepend(2 * q));
-    for (index_t i = 0; i < q; ++i) {
-      std::memcpy(apply.data() + 2 * i * plane, pairs.a.data() + i * plane, sizeof(float) * plane);
-      std::memcpy(apply.data() + (2 * i + 1) * plane, pairs.b.data() + i * plane,
-                  sizeof(float) * plane);
-    }
-    const Array<float> den = learned::train_pairs_and_apply(pairs.a, pairs.b, apply, o.train);
-    Array<float> out(g.image_shape());
-    const float w = 1.0f / (k * static_cast<float>(2 * q));
-    parallel_for(0, plane, [&](index_t p) {
-      double acc = 0;
-      for (index_t i = 0; i < 2 * q; ++i) acc += den[i * plane + p];
-      out[p] = static_cast<float>(acc) * w;
-    });
-    return out;
+    return mean_denoised(pairs.a, pairs.b, o, k);
   }
-  // Sinogram domain.
+  // Sinogram domain: the flicked sinograms and their mirrors, then one FBP of the mean.
   const Array<float> mirror = conjugate_mirror(sino, g);
   const float peak = max_abs(sino);
   const float k = peak > 0 ? 1.0f / peak : 1.0f;
@@ -126,20 +144,7 @@ Array<float> flicking_reconstruct(const Array<float>& sino, const Geometry& g,
       b[i * plane + t] = p.b[t] * k;
     }
   }
-  Array<float> apply(ss.prepend(2 * q));
-  for (index_t i = 0; i < q; ++i) {
-    std::memcpy(apply.data() + 2 * i * plane, a.data() + i * plane, sizeof(float) * plane);
-    std::memcpy(apply.data() + (2 * i + 1) * plane, b.data() + i * plane, sizeof(float) * plane);
-  }
-  const Array<float> den = learned::train_pairs_and_apply(a, b, apply, o.train);
-  Array<float> mean(ss);
-  const float w = 1.0f / (k * static_cast<float>(2 * q));
-  parallel_for(0, plane, [&](index_t p) {
-    double acc = 0;
-    for (index_t i = 0; i < 2 * q; ++i) acc += den[i * plane + p];
-    mean[p] = static_cast<float>(acc) * w;
-  });
-  return fbp(mean, g, {o.filter, 1.0});
+  return fbp(mean_denoised(a, b, o, k), g, {o.filter, 1.0});
 }
 
 }  // namespace tweed::ct

@@ -14,7 +14,7 @@
 extern "C" {
 
 /// Bump on any change of the structs or signatures below.
-#define TWEED_LEARNED_ABI 1
+#define TWEED_LEARNED_ABI 2
 
 /// Status codes of the entry points; the library maps them to tweed error types.
 enum TweedLearnedStatus : int32_t {
@@ -37,6 +37,8 @@ struct TweedLearnedOptions {
   int32_t augment;  ///< nonzero: random flips (and 90° turns of square crops) per pair
   int32_t threads;  ///< torch intra-op threads (tweed::num_threads() of the caller)
   double learning_rate;
+  double alpha;    ///< pair denoiser: recorruption factor in (0, 1]; 0 means 1 (plain pairs)
+  double holdout;  ///< pair denoiser: fraction of 8x8 blocks held out in [0, 1); 0: none
   uint64_t seed;
   TweedLearnedStepFn on_step;  ///< may be null
   void* on_step_context;

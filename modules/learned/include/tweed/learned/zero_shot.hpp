@@ -9,18 +9,20 @@
 // (callers normalise: the networks work best on values of order 1). The arrays are only read;
 // results are new arrays. Determinism: every random choice (initial weights, which pairs, crops,
 // flips) comes from tweed's counter RNG seeded by `seed`; torch runs with deterministic
-// algorithms and tweed::num_threads() threads (fewer for steps too small to gain from more:
-// one per 2^25 multiply-adds of a forward pass). Same seed, sizes and thread count =>
-// byte-identical output. Another thread count sums the convolutions' gradients in another order,
-// so the result differs by rounding that Adam's steps amplify slowly (pair trainer on a 64x64
-// image: ~2e-7 after 30 steps, ~5e-3 after 200, against data of order 1).
+// algorithms and `threads` threads (one by default; fewer than asked for steps too small to gain
+// from more: one per 2^25 multiply-adds of a forward pass). Same seed, sizes and `threads` =>
+// byte-identical output, whatever tweed's own thread count. Another thread count sums the
+// convolutions' gradients in another order, so the result differs by rounding that Adam's steps
+// amplify slowly (pair trainer on a 64x64 image: ~2e-7 after 30 steps, ~5e-3 after 200, against
+// data of order 1).
 //
-// Cost (2 cores, width 48, depth 4, batch 4; tests/bench/bench_learned.cpp measures it):
-// a pair-trainer step is one forward and backward pass over 2*batch crops, ~2.5e5 flops per
-// pixel of each; on whole 256x256 images that is ~130 GFLOP, about 2.5 s a step (PyTorch 1.13
-// takes as long or longer), which is why the pair trainer trains on random crops (`patch`, 64 by
-// default: 16x cheaper). Memory of a step: roughly 16 * batch * width * depth bytes per crop pixel
-// (50 MB at the defaults, 0.8 GB on whole 256x256 images).
+// Cost (2 cores, batch 4; tests/bench/bench_learned.cpp measures it): a pair-trainer step is one
+// forward and backward pass over 2*batch crops, ~6 * 9 * width^2 * (depth - 2) flops per pixel
+// of each (3.3e5 at the defaults, depth 8 of width 32; 2.5e5 at width 48, depth 4); on whole
+// 256x256 images that is ~170 GFLOP, several seconds a step, which is why the pair trainer
+// trains on random crops (`patch`, 64 by default: 16x cheaper). The held-out check (`holdout`)
+// adds 40 forward passes over 4 whole images per run. Memory of a step: roughly
+// 16 * batch * width * depth bytes per crop pixel (35 MB at the defaults).
 //
 // Torch's deterministic mode is process-wide and its thread count is set by each call; calls from
 // several threads at once have not been tested.
@@ -39,9 +41,11 @@
 namespace tweed::learned {
 
 struct TrainOptions {
-  int iterations = 2000;        ///< optimiser steps, >= 1
-  int width = 48;               ///< channels of the hidden convolutions, 1..1024
-  int depth = 4;                ///< pair denoiser: 3x3 convolution layers, 2..64
+  int iterations = 2000;  ///< optimiser steps, >= 1
+  /// Channels of the hidden convolutions, 1..1024; 0: the trainer's default, 32 for the pair
+  /// denoiser (measured, docs/ct.md), 48 for ZS-N2N (the authors' notebook).
+  int width = 0;
+  int depth = 8;                ///< pair denoiser: 3x3 convolution layers, 2..64
   double learning_rate = 1e-3;  ///< Adam's; schedule per trainer (below)
   int batch = 4;                ///< pair denoiser: pairs per step, 1..4096
   /// Pair denoiser: each step trains on random patch x patch crops (the same window of both
@@ -51,9 +55,34 @@ struct TrainOptions {
   /// non-square crops), the same for both images. Pixel-wise noise is unchanged by them, and on a
   /// single 64x64 pair they lower the MSE reached in 300 steps by ~20 %.
   bool augment = true;
+  /// Pair denoiser: recorruption factor in (0, 1] (Pang et al., "Recorrupted-to-Recorrupted",
+  /// CVPR 2021). With s = (a + b) / 2 and d = (a - b) / 2 of a pair, the network is fitted
+  ///   g(s + alpha d) -> s - d / alpha   and   g(s - alpha d) -> s + d / alpha.
+  /// When a and b have independent noise of the same Gaussian law (variance v per pixel), the
+  /// noise of s and d is independent (variance v / 2 each), so input and target noise stay
+  /// independent for every alpha (a valid Noise2Noise pair), while the input's noise variance is
+  /// (1 + alpha^2) v / 2: alpha = 1 is the plain pair a -> b (variance v), smaller alphas train
+  /// the network at the lower noise of the pair's mean s - at the price of noisier targets
+  /// (variance (1 + 1 / alpha^2) v / 2), hence noisier gradients. Unused by ZS-N2N.
+  double alpha = 0.5;
+  /// Pair denoiser: fraction of 8x8 pixel blocks held out (chosen at random from `seed`) in
+  /// [0, 1). No loss is taken on them; instead their loss, with the first two pairs as they
+  /// would be trained on, is measured 40 times over the run and the weights that scored best
+  /// are the ones applied. This guards against over-training: when all pairs share the same
+  /// noise (as flicked pairs share their mean), long training starts to fit that noise, which
+  /// the held-out pixels do not reward. 0: nothing held out, the last weights are applied.
+  double holdout = 0.125;
   std::uint64_t seed = 0;
+  /// Threads torch trains and infers with. 1 (the default) makes the result independent of
+  /// tweed's --threads, byte for byte: another thread count sums the convolutions' gradients in
+  /// another order, and over thousands of Adam steps that rounding grows into a different
+  /// network (on the flicking defaults, 0.2 dB apart between 1 and 2 threads). Batches of slices
+  /// scale better across jobs (`tweed batch`) than one small network across threads anyway.
+  /// 0 = tweed::num_threads(): faster on many cores, reproducible only at that thread count.
+  int threads = 1;
   /// Called after each step with (steps done, 1-based; that step's loss); return false to stop
-  /// early - the network as trained so far is then applied. Used for progress and cancelling.
+  /// early - the network as trained so far is then applied (with `holdout`, the best of its
+  /// checkpoints so far, the current weights included). Used for progress and cancelling.
   std::function<bool(int, double)> on_step;
 };
 
@@ -64,7 +93,11 @@ struct TrainOptions {
 /// Network: g(x) = x - f(x), f = `depth` 3x3 convolutions 1 -> width -> ... -> width -> 1 (zero
 /// padding, bias) with LeakyReLU(0.2) between them. Loss per step, over `batch` random pairs
 /// (with replacement) cropped and flipped as the options say (symmetric Noise2Noise):
-///   L = 1/2 (mean (g(a) - b)^2 + mean (g(b) - a)^2).
+///   L = 1/2 (mean (g(a') - a'')^2 + mean (g(b') - b'')^2),
+/// a' = s + alpha d, a'' = s - d / alpha, b' = s - alpha d, b'' = s + d / alpha (s, d: the mean and
+/// half-difference of the pair, see TrainOptions::alpha; alpha = 1: a' = a, a'' = b), the means
+/// taken over the pixels not held out (TrainOptions::holdout; with blocks held out, the weights
+/// applied are those of the checkpoint that did best on them).
 /// Adam (PyTorch's defaults, beta = (0.9, 0.999), eps 1e-8), learning rate halved at 50 % and
 /// again at 75 % of the iterations. Weights start as PyTorch's default for Conv2d,
 /// U(+-1/sqrt(fan_in)). Each image of apply_to is processed on its own, so its output does not
@@ -81,7 +114,8 @@ Array<float> train_pairs_and_apply(const Array<float>& a, const Array<float>& b,
 /// over the whole image every step, Adam. Returns g(y), not clamped (the notebook clamps to
 /// [0, 1] because its images are). Options: iterations (notebook: 3000), learning_rate
 /// (notebook: 1e-3), halved every ceil(iterations / 3) steps (the notebook's StepLR: every 1000
-/// of 3000), width (notebook: 48); depth, batch, patch and augment are unused.
+/// of 3000), width (0, the default, means the notebook's 48); depth, batch, patch, augment,
+/// alpha and holdout are unused.
 Array<float> zs_n2n(const Array<float>& noisy, const TrainOptions& options);
 
 }  // namespace tweed::learned
