@@ -4,8 +4,14 @@
 //   sens      k-space -> coil maps (ESPIRiT or low-resolution)
 //   recon     k-space (BART, ISMRMRD, fastMRI or Tweed file) -> image by zf, CG-SENSE,
 //             l1-wavelet or TV; --ref prints "NRMSE: .. PSNR: .. dB  SSIM: .."
+//
+// Under mpiexec -n N (N > 1), `recon --method cgsense` solves on all ranks with the coils split
+// among them (tweed/dist/cgsense.hpp): every rank reads the input and estimates the maps, the
+// solve is PETSc's, rank 0 alone writes. The other methods refuse to run under mpiexec -n N > 1
+// (each rank would do the whole work and write the same file); `tweed batch` spreads whole jobs.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
@@ -15,7 +21,11 @@
 #include "tweed/core/error.hpp"
 #include "tweed/core/log.hpp"
 #include "tweed/core/ops.hpp"
+#include "tweed/core/parallel.hpp"
 #include "tweed/core/progress.hpp"
+#include "tweed/dist/cgsense.hpp"
+#include "tweed/dist/node.hpp"
+#include "tweed/dist/petsc_options.hpp"
 #include "tweed/io/cfl.hpp"
 #include "tweed/io/format.hpp"
 #include "tweed/io/hdf5.hpp"
@@ -115,10 +125,46 @@ struct ReconCliOptions {
   SensOptions maps;
 };
 
+// Under mpiexec -n N > 1: starts MPI/PETSc and plugs the distributed CG-SENSE into `ro`; the ranks
+// other than 0 go quiet (rank 0 reports progress and writes). Null when running alone.
+std::unique_ptr<dist::PetscSession> start_distributed(mri::ReconOptions& ro, const Context& ctx,
+                                                      Provenance& prov) {
+  if (!dist::use_distributed_solves()) {
+    if (!dist::petsc_options(ctx.argc, ctx.argv).empty())
+      log::warn(
+          "mri recon: the -tweed_* PETSc options are ignored: this run is not distributed "
+          "(started without mpiexec -n N, N > 1)");
+    return nullptr;
+  }
+  if (ro.method != mri::ReconMethod::cgsense)
+    throw Unsupported("--method", "only cgsense is distributed over MPI ranks; run --method " +
+                                      mri::to_string(ro.method) +
+                                      " without mpiexec (or many of them with tweed batch)");
+  // Ranks share the node's cores: without --threads or OMP_NUM_THREADS, each rank takes its share
+  // rather than all cores (which the ranks on a node would then oversubscribe).
+  const char* omp = std::getenv("OMP_NUM_THREADS");
+  if (ctx.global.threads <= 0 && (omp == nullptr || *omp == '\0'))
+    set_num_threads(dist::default_threads_per_rank());
+  auto session = std::make_unique<dist::PetscSession>(dist::petsc_options(ctx.argc, ctx.argv));
+  ro.cg_solver = dist::distributed_cgsense(*session);
+  prov.set_mpi_ranks(session->size());
+  prov.set_option("distributed", "coils in contiguous balanced blocks over " +
+                                     std::to_string(session->size()) + " ranks, PETSc KSP CG");
+  prov.set_option("threads_per_rank", num_threads());
+  if (session->rank() != 0) {
+    Progress::set_quiet(true);
+    log::set_level(log::Level::warn);
+  }
+  return session;
+}
+
 int run_recon(const ReconCliOptions& o, const Context& ctx) {
   Provenance prov = ctx.make_provenance();
   mri::ReconOptions ro;
   ro.method = mri::parse_recon_method(o.method);
+  // Declared before everything that uses it: PETSc ends when the command returns or throws.
+  const std::unique_ptr<dist::PetscSession> session = start_distributed(ro, ctx, prov);
+  const bool writer = !session || session->rank() == 0;
   ro.lambda = o.lambda;
   ro.iterations = o.iterations;
   ro.auto_scale = !o.no_scale;
@@ -227,6 +273,7 @@ int run_recon(const ReconCliOptions& o, const Context& ctx) {
   prov.set_option("reader", in.metadata);
   prov.set_seed("cycle_spin", ctx.global.seed);
 
+  if (!writer) return 0;
   std::string metrics_line;
   if (!o.ref.empty()) {
     const Array<float> ref = mri::load_reference(o.ref);

@@ -14,7 +14,6 @@ void add_planned_commands(CLI::App& app, Context& ctx) {
   static const Planned planned[] = {
       {"radar", "Near-field MIMO radar imaging (PnP-ADMM on the magnitude)"},
       {"hsi", "Hyperspectral denoising (FastHyDe, HyRes, L1HyMixDe)"},
-      {"batch", "Run a manifest of jobs, alone or under mpiexec, with resume"},
   };
   for (const Planned& p : planned) {
     auto* cmd = app.add_subcommand(p.name, std::string(p.description) + " [not in this build yet]");

@@ -40,7 +40,9 @@ void add_mri_command(CLI::App& app, Context& ctx);
 void add_ct_command(CLI::App& app, Context& ctx);
 /// `tweed gw simulate|denoise|study` (cmd_gw.cpp).
 void add_gw_command(CLI::App& app, Context& ctx);
-/// Entry points of the domain modules and the batch runner that are not built yet.
+/// `tweed batch MANIFEST` (cmd_batch.cpp).
+void add_batch_command(CLI::App& app, Context& ctx);
+/// Entry points of the domain modules that are not built yet.
 void add_planned_commands(CLI::App& app, Context& ctx);
 
 }  // namespace tweed::app

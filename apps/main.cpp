@@ -16,6 +16,7 @@
 #include "tweed/core/parallel.hpp"
 #include "tweed/core/progress.hpp"
 #include "tweed/core/version.hpp"
+#include "tweed/dist/petsc_options.hpp"
 
 namespace {
 
@@ -60,14 +61,18 @@ int main(int argc, char** argv) {
   app::add_mri_command(cli, ctx);
   app::add_gw_command(cli, ctx);
   app::add_ct_command(cli, ctx);
+  app::add_batch_command(cli, ctx);
   app::add_planned_commands(cli, ctx);
   for (CLI::App* sub : cli.get_subcommands([](CLI::App*) { return true; }))
     sub->footer(
         "Global options (--seed, --threads, --quiet, --config, --log-level) may be given "
         "before or after the subcommand; see tweed --help.");
 
-  std::vector<std::string> args;
-  for (int i = argc - 1; i >= 1; --i) args.emplace_back(argv[i]);  // CLI11 wants them reversed
+  // PETSc's options (-tweed_ksp_monitor, -tweed_ksp_rtol 1e-8, ...) are not CLI11's: they stay
+  // out of its parse, and the commands that start PETSc read them from ctx.argv
+  // (tweed/dist/petsc_options.hpp).
+  const std::vector<std::string> own = dist::split_petsc_options(argc, argv).rest;
+  std::vector<std::string> args(own.rbegin(), own.rend() - 1);  // CLI11 wants them reversed
   try {
     try {
       cli.parse(std::vector<std::string>(args));

@@ -208,12 +208,14 @@ void group_project(const cfloat* v, cfloat* out, index_t n, index_t groups, doub
 }
 
 solvers::SolveReport solve_cgsense(const SenseOperator& a, const Array<cfloat>& y, double lambda,
-                                   int iters, Array<cfloat>& x, const solvers::Monitor& monitor) {
+                                   int iters, Array<cfloat>& x, const solvers::Monitor& monitor,
+                                   const CgSenseSolver& solver) {
   solvers::CgOptions o;
   o.max_iterations = iters;
   // BART runs the whole budget on real data; stopping at a tiny residual keeps CG from
   // amplifying rounding noise once it has converged (a nearly singular A^H A with a small lambda).
   o.tol = 1e-6;
+  if (solver) return solver(a, y, lambda, o, x, monitor);
   return solvers::cg_normal(a, y, lambda, x, o, monitor);
 }
 
@@ -477,7 +479,7 @@ ReconResult reconstruct(const Array<cfloat>& kspace, const Array<cfloat>& maps,
       result.report.reason = solvers::StopReason::converged;
       break;
     case ReconMethod::cgsense:
-      result.report = solve_cgsense(*a, y, lambda, iters, x, monitor);
+      result.report = solve_cgsense(*a, y, lambda, iters, x, monitor, options.cg_solver);
       break;
     case ReconMethod::l1wavelet:
       result.report = solve_l1wav(*a, y, lambda, iters, options, x, monitor);

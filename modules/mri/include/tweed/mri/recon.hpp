@@ -21,9 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "tweed/mri/layout.hpp"
+#include "tweed/solvers/cg.hpp"
 #include "tweed/solvers/report.hpp"
 
 namespace tweed::mri {
@@ -58,6 +60,16 @@ inline double default_lambda(ReconMethod method) {
   }
 }
 
+class SenseOperator;
+
+/// A replacement of CG-SENSE's solve of (A^H A + lambda I) x = A^H y (ReconOptions::cg_solver).
+/// Called with the SENSE operator of all coils, the k-space as the model sees it (masked and
+/// divided by the data scale), lambda, the CG options (budget, tolerance) and x = 0 of A's domain;
+/// it must leave the solution in x.
+using CgSenseSolver = std::function<solvers::SolveReport(
+    const SenseOperator& a, const Array<cfloat>& y, double lambda,
+    const solvers::CgOptions& options, Array<cfloat>& x, const solvers::Monitor& monitor)>;
+
 struct ReconOptions {
   ReconMethod method = ReconMethod::cgsense;
   /// Regularisation weight; negative = the method's default (cgsense 0.001, l1wav 0.01, tv 0.01).
@@ -70,6 +82,10 @@ struct ReconOptions {
   bool cycle_spin = true;          ///< l1wav: random shifts (seeded by `seed`)
   std::string tv_solver = "admm";  ///< tv: "admm" or "pdhg"
   std::uint64_t seed = 0;
+  /// cgsense: who solves the normal equations; empty = solvers::cg_normal in this process. The
+  /// distributed layer plugs its solver over MPI ranks in here (tweed/dist/cgsense.hpp); the data
+  /// scale, lambda and stop rule are decided before, so every solver sees the same problem.
+  CgSenseSolver cg_solver;
 };
 
 struct ReconResult {
