@@ -127,34 +127,54 @@ TEST(ZsN2n, RemovesMostOfTheNoiseOfAPiecewiseConstantImage) {
   EXPECT_LT(after, 0.4 * before) << "noisy MSE " << before << ", denoised MSE " << after;
 }
 
-// Same seed and thread count: byte-identical; 1 vs 2 threads: rounding differences only. The
-// networks are large enough that torch does get a second thread (one per 2^25 multiply-adds a
-// step, see threads_for in src/torch/session.hpp).
-TEST(Determinism, SameSeedAndThreadsGiveByteIdenticalOutputsOtherThreadsRoundingOnly) {
+// The pair trainer's and ZS-N2N's outputs on a 64x64 image with tweed at 1 and at 2 threads
+// ([0] and [1]); each run is repeated once and must give the same bytes.
+struct ThreadRuns {
+  Array<float> pairs[2], zs[2];
+};
+
+ThreadRuns train_at_one_and_two_threads(int torch_threads) {
   const Pair p = noisy_pair();
   Array<float> y = p.a;
   y.reshape(Shape{64, 64});
   TrainOptions pairs = pair_options(12), zs = zs_options(6);
   pairs.width = 32;
   zs.width = 48;
-  Array<float> pair_out[2], zs_out[2];
+  pairs.threads = zs.threads = torch_threads;
+  ThreadRuns r;
   for (int threads : {1, 2}) {
     set_num_threads(threads);
     const auto t = static_cast<std::size_t>(threads - 1);
-    pair_out[t] = train_pairs_and_apply(p.a, p.b, p.a, pairs);
-    zs_out[t] = zs_n2n(y, zs);
-    EXPECT_TRUE(identical(pair_out[t], train_pairs_and_apply(p.a, p.b, p.a, pairs)))
+    r.pairs[t] = train_pairs_and_apply(p.a, p.b, p.a, pairs);
+    r.zs[t] = zs_n2n(y, zs);
+    EXPECT_TRUE(identical(r.pairs[t], train_pairs_and_apply(p.a, p.b, p.a, pairs)))
         << threads << " threads";
-    EXPECT_TRUE(identical(zs_out[t], zs_n2n(y, zs))) << threads << " threads";
+    EXPECT_TRUE(identical(r.zs[t], zs_n2n(y, zs))) << threads << " threads";
   }
   set_num_threads(0);
+  return r;
+}
+
+// With torch's thread count left to tweed's (TrainOptions::threads = 0): same seed and thread
+// count give the same bytes; 1 vs 2 threads differ by rounding only. The networks are large
+// enough that torch does get a second thread (one per 2^25 multiply-adds a step, see
+// threads_for in src/torch/session.hpp).
+TEST(Determinism, SameSeedAndThreadsGiveByteIdenticalOutputsOtherThreadsRoundingOnly) {
+  const ThreadRuns r = train_at_one_and_two_threads(0);
   // The thread count changes how the convolutions' gradients are summed, so the weights part in
   // the last bits and the difference grows through Adam's steps (measured for the pair trainer:
   // ~2e-7 after 30 steps, ~5e-3 after 200); after 12 steps it must stay far below sigma = 0.1.
-  EXPECT_LT(max_abs_difference(pair_out[0], pair_out[1]), 1e-4);
-  EXPECT_LT(max_abs_difference(zs_out[0], zs_out[1]), 1e-4);
+  EXPECT_LT(max_abs_difference(r.pairs[0], r.pairs[1]), 1e-4);
+  EXPECT_LT(max_abs_difference(r.zs[0], r.zs[1]), 1e-4);
   // ... and the runs did use different thread counts: the pair outputs are not identical.
-  EXPECT_FALSE(identical(pair_out[0], pair_out[1]));
+  EXPECT_FALSE(identical(r.pairs[0], r.pairs[1]));
+}
+
+// The default (TrainOptions::threads = 1): the output does not depend on tweed's thread count.
+TEST(Determinism, DefaultTrainingIsByteIdenticalForAnyThreadCount) {
+  const ThreadRuns r = train_at_one_and_two_threads(TrainOptions{}.threads);
+  EXPECT_TRUE(identical(r.pairs[0], r.pairs[1]));
+  EXPECT_TRUE(identical(r.zs[0], r.zs[1]));
 }
 
 TEST(Determinism, AnotherSeedGivesAnotherNetwork) {
