@@ -1,6 +1,7 @@
 // `tweed batch MANIFEST`: run a manifest of tweed commands, alone or under mpiexec, with resume
 // (tweed::dist::run_batch; docs/hpc.md). Exit codes: 0 every job done or skipped, 3 some jobs
-// failed (the summary says which and why), 2 a bad manifest or option, 1 another batch error.
+// or gather volumes failed (the summary says which and why), 2 a bad manifest or option, 1
+// another batch error.
 #include <memory>
 
 #include "command.hpp"

@@ -212,5 +212,78 @@ TEST(Manifest, JobJsonRoundTrip) {
   EXPECT_EQ(back.position, job.position);
 }
 
+// The `gather` list: globs or lists of ids in manifest order, the default source (the first
+// output of the last step) or a `file` template, and one error per mistake.
+constexpr const char* kGatherJobs = R"(
+jobs:
+  - id: "recon-{n}"
+    grid: {n: [1, 2, 3]}
+    steps:
+      - [mri, simulate, -o, "out/{id}-k.h5"]
+      - [mri, recon, "out/{id}-k.h5", -o, "out/{id}.h5", -o, "out/{id}.png"]
+  - id: other
+    run: [ct, simulate, -o, out/s.h5]
+)";
+
+TEST(Manifest, GatherMatchesJobsByGlobOrIdsInManifestOrder) {
+  const Manifest m = parse_manifest(std::string(kGatherJobs) + R"(
+gather:
+  - {output: vol/image.h5, dataset: image, jobs: "recon-*"}
+  - output: vol/mixed.h5
+    dataset: magnitude
+    jobs: [other, recon-2]
+  - {output: vol/k.hdf5, dataset: kspace, jobs: "recon-[13]", file: "out/{id}-k.h5"}
+)",
+                                    "/data/m.yaml");
+  ASSERT_EQ(m.gathers.size(), 3u);
+  EXPECT_EQ(m.gathers[0].output, "vol/image.h5");
+  EXPECT_EQ(m.gathers[0].dataset, "image");
+  EXPECT_EQ(m.gathers[0].jobs, std::vector<std::size_t>({0, 1, 2}));
+  EXPECT_EQ(m.gathers[0].sources,
+            std::vector<std::string>({"out/recon-1.h5", "out/recon-2.h5", "out/recon-3.h5"}));
+  EXPECT_EQ(m.gathers[1].jobs, std::vector<std::size_t>({1, 3}));  // manifest order, not listed
+  EXPECT_EQ(m.gathers[1].sources, std::vector<std::string>({"out/recon-2.h5", "out/s.h5"}));
+  EXPECT_EQ(m.gathers[2].jobs, std::vector<std::size_t>({0, 2}));
+  EXPECT_EQ(m.gathers[2].sources,
+            std::vector<std::string>({"out/recon-1-k.h5", "out/recon-3-k.h5"}));
+  // A bare list of jobs has no gather.
+  EXPECT_TRUE(parse_manifest("- [ct, simulate, -o, a.h5]\n", "/d/m.yaml").gathers.empty());
+  EXPECT_TRUE(parse_manifest(kGatherJobs, "/d/m.yaml").gathers.empty());
+}
+
+TEST(Manifest, GatherMistakesNameTheManifestAndTheEntry) {
+  auto error_of = [](const std::string& gather) {
+    const std::string e = parse_error(std::string(kGatherJobs) + "gather:\n" + gather);
+    EXPECT_NE(e.find("/data/m.yaml"), std::string::npos) << e;
+    return e;
+  };
+  std::string e = error_of("  - {output: v.h5, dataset: image, jobs: 'recon-*', axis: 1}\n");
+  EXPECT_NE(e.find("gather[0] (output 'v.h5')"), std::string::npos) << e;
+  EXPECT_NE(e.find("unknown key 'axis'"), std::string::npos) << e;
+  e = error_of(
+      "  - {output: v.h5, dataset: image, jobs: 'recon-*'}\n"
+      "  - {output: w.h5, dataset: image, jobs: 'mri-*'}\n");
+  EXPECT_NE(e.find("gather[1] (output 'w.h5')"), std::string::npos) << e;
+  EXPECT_NE(e.find("'mri-*' matches no job"), std::string::npos) << e;
+  e = error_of("  - {output: v.h5, dataset: image, jobs: [recon-1, recon-9]}\n");
+  EXPECT_NE(e.find("'recon-9' matches no job"), std::string::npos) << e;
+  e = error_of("  - {output: out/./recon-2.h5, dataset: image, jobs: 'recon-*'}\n");
+  EXPECT_NE(e.find("output of job 'recon-2'"), std::string::npos) << e;
+  e = error_of(
+      "  - {output: v.h5, dataset: a, jobs: other}\n  - {output: v.h5, dataset: b, "
+      "jobs: other}\n");
+  EXPECT_NE(e.find("also written by another gather"), std::string::npos) << e;
+  e = error_of("  - {output: v.h5, jobs: other}\n");
+  EXPECT_NE(e.find("no 'dataset'"), std::string::npos) << e;
+  e = error_of("  - {output: v.png, dataset: a, jobs: other}\n");
+  EXPECT_NE(e.find(".h5 or .hdf5"), std::string::npos) << e;
+  e = error_of("  - {output: v.h5, dataset: a, jobs: 'recon-*', file: 'out/x{id}.h5'}\n");
+  EXPECT_NE(e.find("'out/xrecon-1.h5' is not an output of job 'recon-1'"), std::string::npos) << e;
+  e = error_of("  - {output: v.h5, dataset: a, jobs: 'recon-1', file: 'out/recon-1.png'}\n");
+  EXPECT_NE(e.find("not an HDF5 file"), std::string::npos) << e;
+  e = error_of("  {output: v.h5}\n");
+  EXPECT_NE(e.find("'gather' must be a list"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace tweed::dist

@@ -3,8 +3,12 @@
 (a) the two runs write the same datasets byte for byte, plus a summary; (b) with one corrupt input
 the other 11 jobs complete, the summary names the failing job and its error, and the exit code is
 3; (c) after SIGKILL to mpiexec midway, a rerun runs only the unfinished jobs and no output is
-truncated. Also: the tweed program does not link MPI. Labelled integration and mpi.
+truncated; (d) the manifest's `gather` stacks the MRI reconstructions into one volume (the same
+alone and under mpiexec, equal to the stack of the job outputs), not written when one of its jobs
+failed, skipped on a rerun. Also: the tweed program does not link MPI. Labelled integration and
+mpi.
 """
+import hashlib
 import json
 import os
 import shutil
@@ -42,9 +46,15 @@ jobs:
   - id: "rec-{stem}"
     inputs: ["in/*.h5"]
     run: [mri, recon, "{input}", --method, cgsense, -o, "out/{stem}-r.h5"]
+gather:
+  - {output: vol/image.h5, dataset: image, jobs: ["mri-*", "rec-*"]}
+  - {output: vol/magnitude.h5, dataset: magnitude, jobs: "mri-*"}
 """
 JOB_IDS = ([f"mri-c{c}-r{a}" for c in (4, 8) for a in (2, 3, 4)]
            + [f"ct-{v}" for v in (60, 90, 120)] + [f"rec-k{i}" for i in (1, 2, 3)])
+
+MRI_RECONS = ([(f"mri-c{c}-r{a}", f"out/mri-c{c}-r{a}-r.h5") for c in (4, 8) for a in (2, 3, 4)]
+              + [(f"rec-k{i}", f"out/k{i}-r.h5") for i in (1, 2, 3)])
 
 
 def datasets(path):
@@ -87,6 +97,29 @@ class BatchTest(TweedCase):
         out = os.path.join(folder, "out")
         return sorted(f for f in os.listdir(out) if f.endswith(".h5"))
 
+    def check_volume(self, folder, volume, dataset, sources):
+        """The volume is the stack of `dataset` of each (job, file) in `sources`, in that order,
+        with the first slice's attributes and a provenance record of every source's hash."""
+        with h5py.File(os.path.join(folder, volume), "r") as f:
+            got = f[dataset][()]
+            slices = []
+            for _, file in sources:
+                with h5py.File(os.path.join(folder, file), "r") as s:
+                    slices.append(s[dataset][()])
+            with h5py.File(os.path.join(folder, sources[0][1]), "r") as s:
+                first_attrs = dict(s[dataset].attrs)
+            want = np.stack(slices)
+            self.assertEqual(got.dtype, want.dtype)
+            self.assertEqual(got.shape, want.shape)
+            self.assertEqual(got.tobytes(), want.tobytes())
+            self.assertEqual(f[dataset].attrs["layout"], "jobs, " + first_attrs["layout"])
+            prov = json.loads(f.attrs["provenance"])
+        self.assertEqual(prov["dataset"], dataset)
+        self.assertEqual([(p["job"], p["file"]) for p in prov["slices"]], sources)
+        for p in prov["slices"]:
+            with open(os.path.join(folder, p["file"]), "rb") as src:
+                self.assertEqual(p["sha256"], hashlib.sha256(src.read()).hexdigest())
+
     def test_mpi_matches_alone_byte_for_byte(self):
         mpi_dir = self.path("mpi")
         os.makedirs(mpi_dir)
@@ -97,8 +130,13 @@ class BatchTest(TweedCase):
         self.assertEqual(alone["ranks"], 1)
         self.assertEqual(alone["counts"], {"jobs": 12, "done": 12, "skipped": 0, "failed": 0})
         self.assertEqual([j["id"] for j in alone["jobs"]], JOB_IDS)
-        for line in ("mri-c4-r2", "done", "12 jobs: 12 done, 0 skipped, 0 failed"):
+        for line in ("mri-c4-r2", "done", "12 jobs: 12 done, 0 skipped, 0 failed",
+                     "gather vol/image.h5  done  9 slices"):
             self.assertIn(line, proc.stdout)
+        self.assertEqual([(g["output"], g["status"], g["slices"]) for g in alone["gathers"]],
+                         [("vol/image.h5", "done", 9), ("vol/magnitude.h5", "done", 6)])
+        self.check_volume(self.dir, "vol/image.h5", "image", MRI_RECONS)
+        self.check_volume(self.dir, "vol/magnitude.h5", "magnitude", MRI_RECONS[:6])
 
         _, mpi = self.batch("--threads-per-rank", 1, ranks=2, folder=mpi_dir)
         self.assertEqual(mpi["ranks"], 2)
@@ -117,6 +155,17 @@ class BatchTest(TweedCase):
             self.assertEqual(a.keys(), b.keys(), name)
             for key in a:
                 self.assertEqual(a[key], b[key], f"{name}:{key} differs")
+        self.assertEqual(mpi["gathers"], alone["gathers"])
+        for volume in ("vol/image.h5", "vol/magnitude.h5"):
+            self.assertEqual(datasets(self.path(volume)),
+                             datasets(os.path.join(mpi_dir, volume)), volume)
+
+        # A rerun skips every job and both volumes (their sources are unchanged).
+        before = os.stat(self.path("vol/image.h5")).st_mtime_ns
+        proc, again = self.batch()
+        self.assertEqual(again["counts"]["skipped"], 12)
+        self.assertEqual([g["status"] for g in again["gathers"]], ["skipped", "skipped"])
+        self.assertEqual(os.stat(self.path("vol/image.h5")).st_mtime_ns, before)
 
         by_id = {j["id"]: j for j in mpi["jobs"]}
         self.assertGreater(by_id["mri-c8-r2"]["metrics"]["PSNR"], 30)
@@ -143,11 +192,21 @@ class BatchTest(TweedCase):
         self.assertIn("1 failed", proc.stdout)
         self.assertFalse(os.path.exists(self.path("out", "k2-r.h5")))
         self.assertEqual(len(self.outputs(self.dir)), 20)
+        # The volume that needs rec-k2 is not written; the other one is.
+        gathers = {g["output"]: g for g in summary["gathers"]}
+        self.assertEqual(gathers["vol/image.h5"]["status"], "failed")
+        self.assertIn("rec-k2 failed", gathers["vol/image.h5"]["message"])
+        self.assertEqual(gathers["vol/magnitude.h5"]["status"], "done")
+        self.assertFalse(os.path.exists(self.path("vol/image.h5")))
+        self.assertEqual(os.listdir(self.path("vol")), ["magnitude.h5"])
+        self.assertIn("gather vol/image.h5  failed", proc.stdout)
 
         # Rerun after repairing the input: only the failed job runs.
         self.tweed("mri", "simulate", "--matrix", 64, "--coils", 6, "-q", "-o", "in/k2.h5")
         _, summary = self.batch()
         self.assertEqual(summary["counts"], {"jobs": 12, "done": 1, "skipped": 11, "failed": 0})
+        self.assertEqual([g["status"] for g in summary["gathers"]], ["done", "skipped"])
+        self.check_volume(self.dir, "vol/image.h5", "image", MRI_RECONS)
 
     def processes_in(self, folder):
         """Processes whose working folder is `folder` (the ranks and their jobs)."""

@@ -21,6 +21,7 @@
 #include "tweed/core/progress.hpp"
 #include "tweed/core/provenance.hpp"
 #include "tweed/dist/comm.hpp"
+#include "tweed/dist/gather.hpp"
 #include "tweed/dist/job_execution.hpp"
 #include "tweed/dist/job_state.hpp"
 #include "tweed/dist/launch.hpp"
@@ -72,15 +73,6 @@ class StateLock {
  private:
   int fd_ = -1;
 };
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 /// Rank 0's bookkeeping: results in manifest order, progress, warnings for failed jobs.
 class Results {
@@ -191,6 +183,9 @@ int dry_run(const BatchOptions& options, const RunSettings& settings) {
     std::printf("%-*s  %-5s  %s\n", static_cast<int>(width), job.id.c_str(),
                 check.skip ? "skip" : "run", check.reason.c_str());
   }
+  for (const GatherSpec& g : m.gathers)
+    std::printf("gather %s  %zu slices of '%s' after the jobs\n", g.output.c_str(), g.jobs.size(),
+                g.dataset.c_str());
   std::printf("%zu jobs: %d would run, %zu would be skipped (state in %s)\n", m.jobs.size(), run,
               m.jobs.size() - static_cast<std::size_t>(run), settings.state.c_str());
   std::fflush(stdout);
@@ -273,7 +268,21 @@ int run_batch(const BatchOptions& options) {
     failed += r.status == JobStatus::failed;
     jobs.push_back(result_to_json(r));
   }
-  const int code = failed > 0 ? kBatchPartlyFailed : 0;
+  // The volumes, on this rank only, before the workers are released: they end with the same
+  // exit code, and a failed gather makes it kBatchPartlyFailed.
+  std::vector<GatherResult> gathered;
+  nlohmann::ordered_json gathers = nlohmann::ordered_json::array();
+  int gathers_failed = 0;
+  for (const GatherSpec& spec : m->gathers) {
+    gathered.push_back(run_gather(*m, spec, all));
+    const GatherResult& g = gathered.back();
+    if (g.status == JobStatus::failed) {
+      ++gathers_failed;
+      log::warn("batch: gather {} failed: {}", g.output, g.message);
+    }
+    gathers.push_back(gather_to_json(g));
+  }
+  const int code = failed > 0 || gathers_failed > 0 ? kBatchPartlyFailed : 0;
   if (comm) {
     // Every job has ended: release the waiting workers with the batch's exit code.
     for (int r = 1; r < comm->size(); ++r) comm->send(r, kTagStop, std::to_string(code));
@@ -298,11 +307,12 @@ int run_batch(const BatchOptions& options) {
       {"jobs", all.size()}, {"done", done}, {"skipped", skipped}, {"failed", failed}};
   summary["exit_code"] = code;
   summary["jobs"] = jobs;
+  summary["gathers"] = gathers;
   summary["provenance"] = nlohmann::ordered_json::parse(prov.dump());
   const std::string text = summary.dump(2) + "\n";
   write_text_atomically((fs::path(settings.state) / "summary.json").string(), text);
   if (!options.summary.empty()) write_text_atomically(options.summary, text);
-  std::fputs(summary_table(all).c_str(), stdout);
+  std::fputs((summary_table(all) + gather_table(gathered)).c_str(), stdout);
   std::fflush(stdout);
   return code;
 }

@@ -26,15 +26,6 @@ bool regular_file(const fs::path& p) {
   return fs::is_regular_file(p, ec);
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 std::string job_fingerprint(const Job& job, const std::string& folder) {
@@ -188,6 +179,15 @@ int remove_stale_temporaries(const Job& job, const std::string& folder) {
     }
   }
   return removed;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 }  // namespace tweed::dist

@@ -3,6 +3,7 @@
 // formats. nlohmann::ordered_json keeps keys in the order written, which fixes the grid order.
 #include "tweed/dist/manifest.hpp"
 
+#include <fnmatch.h>
 #include <glob.h>
 #include <yaml-cpp/yaml.h>
 
@@ -219,6 +220,84 @@ bool valid_id(const std::string& id) {
   });
 }
 
+bool is_hdf5_path(const std::string& p) {
+  const std::string ext = fs::path(p).extension().string();
+  return ext == ".h5" || ext == ".hdf5";
+}
+
+/// The `gather` list (manifest.hpp GatherSpec), checked against the expanded jobs. `writers`
+/// maps each job output (absolute, normalised) to its job; gather outputs join it.
+std::vector<GatherSpec> parse_gathers(const ojson& list, const Manifest& m,
+                                      std::map<std::string, std::string>& writers,
+                                      const Context& c) {
+  if (!list.is_array()) c.fail("gather", "'gather' must be a list of {output, dataset, jobs}");
+  static const std::set<std::string> known = {"output", "dataset", "jobs", "file"};
+  std::vector<GatherSpec> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const ojson& e = list[i];
+    std::string where = "gather[" + std::to_string(i) + "]";
+    if (!e.is_object()) c.fail(where, "a gather is a mapping with output, dataset and jobs");
+    if (e.contains("output") && e["output"].is_string())
+      where += " (output '" + e["output"].get<std::string>() + "')";
+    for (const auto& [key, value] : e.items())
+      if (!known.count(key))
+        c.fail(where, "unknown key '" + key + "' (known: output, dataset, jobs, file)");
+    for (const char* key : {"output", "dataset", "jobs"})
+      if (!e.contains(key)) c.fail(where, std::string("no '") + key + "'");
+    GatherSpec g;
+    g.where = where;
+    g.output = scalar_text(e["output"], c, where + ", output");
+    g.dataset = scalar_text(e["dataset"], c, where + ", dataset");
+    if (!is_hdf5_path(g.output)) c.fail(where, "the volume must end in .h5 or .hdf5");
+    if (g.dataset.empty()) c.fail(where, "empty dataset name");
+
+    std::vector<std::string> patterns;
+    if (e["jobs"].is_array())
+      for (const auto& p : e["jobs"]) patterns.push_back(scalar_text(p, c, where + ", jobs"));
+    else
+      patterns.push_back(scalar_text(e["jobs"], c, where + ", jobs"));
+    if (patterns.empty()) c.fail(where, "empty list of jobs");
+    std::vector<bool> matched(m.jobs.size(), false);
+    for (const std::string& p : patterns) {
+      bool any = false;
+      for (std::size_t k = 0; k < m.jobs.size(); ++k)
+        if (::fnmatch(p.c_str(), m.jobs[k].id.c_str(), 0) == 0) matched[k] = any = true;
+      if (!any) c.fail(where, "jobs '" + p + "' matches no job");
+    }
+
+    for (std::size_t k = 0; k < m.jobs.size(); ++k) {
+      if (!matched[k]) continue;
+      const Job& job = m.jobs[k];
+      std::string file;
+      if (e.contains("file")) {
+        file = substitute(scalar_text(e["file"], c, where + ", file"), {{"id", job.id}}, c, where);
+        const fs::path full = (fs::path(m.folder) / file).lexically_normal();
+        if (std::none_of(job.outputs.begin(), job.outputs.end(), [&](const std::string& o) {
+              return (fs::path(m.folder) / o).lexically_normal() == full;
+            }))
+          c.fail(where, "file '" + file + "' is not an output of job '" + job.id + "'");
+      } else {
+        const std::vector<std::string> last = output_options(job.steps.back());
+        if (last.empty())
+          c.fail(where, "job '" + job.id + "' has no -o/--output in its last step (give 'file')");
+        file = last.front();
+      }
+      if (!is_hdf5_path(file))
+        c.fail(where, "job '" + job.id + "' writes '" + file + "', not an HDF5 file (give 'file')");
+      g.jobs.push_back(k);
+      g.sources.push_back(file);
+    }
+    const std::string full = (fs::path(m.folder) / g.output).lexically_normal().string();
+    const auto [it, fresh] = writers.emplace(full, "gather:" + g.output);
+    if (!fresh)
+      c.fail(where, it->second.rfind("gather:", 0) == 0
+                        ? "the volume is also written by another gather"
+                        : "the volume is an output of job '" + it->second + "'");
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 Manifest expand(const ojson& root, const std::string& path) {
   const Context c{path};
   Manifest m;
@@ -228,7 +307,8 @@ Manifest expand(const ojson& root, const std::string& path) {
   const ojson* jobs = &root;
   if (root.is_object()) {
     for (const auto& [key, value] : root.items())
-      if (key != "jobs") c.fail("", "unknown key '" + key + "' (the top level has only 'jobs')");
+      if (key != "jobs" && key != "gather")
+        c.fail("", "unknown key '" + key + "' (the top level has 'jobs' and 'gather')");
     if (!root.contains("jobs")) c.fail("", "no 'jobs' list");
     jobs = &root["jobs"];
   }
@@ -331,6 +411,8 @@ Manifest expand(const ojson& root, const std::string& path) {
     }
     m.jobs.push_back(std::move(job));
   }
+  if (root.is_object() && root.contains("gather"))
+    m.gathers = parse_gathers(root["gather"], m, writers, c);
   return m;
 }
 

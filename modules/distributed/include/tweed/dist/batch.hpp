@@ -16,8 +16,10 @@
 // back of a resumed batch. Rank 0 holds an flock on "<state>/lock" for the same reason: a second
 // batch on the same state folder waits up to 5 s for it, then stops with an error.
 //
-// At the end rank 0 writes "<state>/summary.json" (and `summary` when given; both atomically)
-// and prints a table. A failing job is a result, not an error: the batch goes on.
+// At the end rank 0 builds the manifest's `gather` volumes (gather.hpp; before it releases the
+// workers, so that every rank ends with the same exit code), writes "<state>/summary.json" (and
+// `summary` when given; both atomically) and prints a table. A failing job is a result, not an
+// error: the batch goes on.
 #pragma once
 
 #include <functional>
@@ -26,8 +28,9 @@
 
 namespace tweed::dist {
 
-/// Exit code of a batch in which some jobs failed (0: every job done or skipped; 1 and 2 are the
-/// batch's own errors, as for every tweed command: 2 a bad manifest or option, 1 anything else).
+/// Exit code of a batch in which some jobs or gathers failed (0: every job done or skipped; 1 and 2
+/// are the batch's own errors, as for every tweed command: 2 a bad manifest or option, 1 anything
+/// else).
 constexpr int kBatchPartlyFailed = 3;
 
 struct BatchOptions {

@@ -66,4 +66,7 @@ ResumeCheck check_resume(const Job& job, const std::string& folder, const std::s
 /// each output), left by a killed run. Returns how many were removed.
 int remove_stale_temporaries(const Job& job, const std::string& folder);
 
+/// The current time in UTC, ISO 8601 to the second ("2026-11-24T18:00:00Z"), for records.
+std::string utc_now();
+
 }  // namespace tweed::dist

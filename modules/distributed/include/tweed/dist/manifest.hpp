@@ -16,7 +16,11 @@
 //       grid: {coils: [4, 8], acc: [2, 4]}
 //       run: [mri, simulate, --coils, "{coils}", --acceleration, "{acc}", -o, "out/{id}.h5"]
 //
-// The top level is either that mapping (only key: `jobs`) or the list of jobs itself. Job keys:
+//   gather:                                                 # optional (gather.hpp)
+//     - {output: vol/image.h5, dataset: image, jobs: "recon-*"}
+//
+// The top level is either that mapping (keys `jobs` and `gather`) or the list of jobs itself
+// (then there is no gather). Job keys:
 // `run` (one step) or `steps` (a list of steps), `id`, `cost`, `outputs`, `inputs`, `grid`;
 // any other key is an error naming the manifest and the key.
 //
@@ -53,11 +57,27 @@ struct Job {
   std::size_t position = 0;          ///< 0-based place in the expanded manifest
 };
 
+/// A `gather` entry: after the jobs, one HDF5 volume stacks one dataset of each matched job's
+/// output along a new leading axis (gather.hpp builds it). Keys: `output` (the volume, .h5 or
+/// .hdf5), `dataset` (read from each source), `jobs` (an fnmatch glob over job ids, or a list of
+/// ids and globs; each must match a job), `file` (optional: which output of each job holds the
+/// dataset, a template where {id} is the job's id; it must be one of the job's outputs; default:
+/// the first -o/--output of the job's last step, which must be HDF5). The volume may not be a
+/// job's output nor another gather's.
+struct GatherSpec {
+  std::string output;  ///< as written (relative to the manifest's folder)
+  std::string dataset;
+  std::vector<std::size_t> jobs;     ///< positions of the matched jobs, in manifest order
+  std::vector<std::string> sources;  ///< each matched job's file, as written
+  std::string where;                 ///< "gather[0] (output 'vol/image.h5')", for messages
+};
+
 struct Manifest {
   std::string path;    ///< as given
   std::string folder;  ///< absolute folder of the manifest: jobs run there
   std::string sha256;  ///< of the manifest file's bytes
   std::vector<Job> jobs;
+  std::vector<GatherSpec> gathers;
 };
 
 /// Reads and expands a manifest (".yaml", ".yml" or ".json"). Throws InvalidInput naming the
