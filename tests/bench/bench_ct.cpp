@@ -266,6 +266,7 @@ int quality(int argc, char** argv) {
   learned::TrainOptions train;
   train.iterations = iters;
   train.seed = seed;
+  train.average = std::stod(arg(argc, argv, "average", std::to_string(train.average)));
   for (const std::string& m : methods) {
     ReconOptions o;
     if (m == "fbp") {

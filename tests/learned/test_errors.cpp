@@ -67,6 +67,10 @@ TEST(LearnedErrors, OptionsOutOfRangeNameTheOption) {
   EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.learning_rate",
                      "positive and finite");
   o = quick();
+  o.average = 1.0;
+  EXPECT_TWEED_ERROR(train_pairs_and_apply(a, a, a, o), InvalidInput, "TrainOptions.average",
+                     "[0, 1)");
+  o = quick();
   o.threads = -2;
   EXPECT_TWEED_ERROR(zs_n2n(Array<float>(Shape{8, 8}), o), InvalidInput, "TrainOptions.threads",
                      "got -2");

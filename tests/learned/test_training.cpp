@@ -100,6 +100,28 @@ TEST(PairTrainer, RecorruptedPairsWithHeldOutBlocksDenoiseTheMeanOfThePair) {
   EXPECT_FALSE(identical(out, train_pairs_and_apply(p.a, p.b, mean, pair_options(200))));
 }
 
+// The moving average of the weights (TrainOptions::average) is what is checked and applied: it
+// must denoise as well as the trained weights, reproducibly, and differ from them.
+TEST(PairTrainer, AveragedWeightsDenoiseAndAreWhatIsApplied) {
+  const Pair p = noisy_pair();
+  Array<float> mean(p.a.shape());
+  for (index_t i = 0; i < mean.size(); ++i) mean[i] = 0.5f * (p.a[i] + p.b[i]);
+  for (double holdout : {0.0, 0.125}) {
+    TrainOptions o = pair_options(200);
+    o.alpha = 0.5;
+    o.holdout = holdout;
+    o.average = 0.95;
+    const Array<float> out = train_pairs_and_apply(p.a, p.b, mean, o);
+    const double noisy = mse(mean, p.clean), denoised = mse(out, p.clean);
+    EXPECT_LT(denoised, 0.4 * noisy)
+        << "holdout " << holdout << ": noisy MSE " << noisy << ", denoised MSE " << denoised;
+    EXPECT_TRUE(identical(out, train_pairs_and_apply(p.a, p.b, mean, o)));
+    TrainOptions plain = o;
+    plain.average = 0;
+    EXPECT_FALSE(identical(out, train_pairs_and_apply(p.a, p.b, mean, plain)));
+  }
+}
+
 TEST(PairTrainer, AppliesToEveryImageOfTheStackAndKeepsA2DShape) {
   const Pair p = noisy_pair();
   // apply_to holds a, b and the clean image: three outputs, each the network of the same run.

@@ -14,7 +14,7 @@
 extern "C" {
 
 /// Bump on any change of the structs or signatures below.
-#define TWEED_LEARNED_ABI 2
+#define TWEED_LEARNED_ABI 3
 
 /// Status codes of the entry points; the library maps them to tweed error types.
 enum TweedLearnedStatus : int32_t {
@@ -39,6 +39,7 @@ struct TweedLearnedOptions {
   double learning_rate;
   double alpha;    ///< pair denoiser: recorruption factor in (0, 1]; 0 means 1 (plain pairs)
   double holdout;  ///< pair denoiser: fraction of 8x8 blocks held out in [0, 1); 0: none
+  double average;  ///< pair denoiser: decay of the weights' moving average in [0, 1); 0: none
   uint64_t seed;
   TweedLearnedStepFn on_step;  ///< may be null
   void* on_step_context;

@@ -52,6 +52,9 @@ void check_options(const TrainOptions& o, bool uses_depth_and_batch) {
     if (!(o.holdout >= 0 && o.holdout < 1))
       throw InvalidInput("TrainOptions.holdout",
                          "must lie in [0, 1), got " + std::to_string(o.holdout));
+    if (!(o.average >= 0 && o.average < 1))
+      throw InvalidInput("TrainOptions.average",
+                         "must lie in [0, 1), got " + std::to_string(o.average));
   }
   if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate))
     throw InvalidInput("TrainOptions.learning_rate", "must be positive and finite");
@@ -108,6 +111,7 @@ TweedLearnedOptions to_c(const TrainOptions& o, int default_width, StepContext& 
   c.learning_rate = o.learning_rate;
   c.alpha = o.alpha;
   c.holdout = o.holdout;
+  c.average = o.average;
   c.seed = o.seed;
   if (o.on_step) {
     c.on_step = step_trampoline;

@@ -141,16 +141,36 @@ void train_pairs_and_apply(const float* a, const float* b, std::int64_t n, const
     }
     return sum;
   };
+  // The moving average of the weights (TrainOptions::average), kept beside the trained ones; the
+  // network holds it while it is checked or applied.
+  const bool averaging = o.average > 0;
+  std::vector<torch::Tensor> averaged;
+  if (averaging) {
+    torch::NoGradGuard no_grad;
+    for (const torch::Tensor& t : net->parameters()) averaged.push_back(t.detach().clone());
+  }
+  auto swap_weights = [&] {
+    torch::NoGradGuard no_grad;
+    const std::vector<torch::Tensor> params = net->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      torch::Tensor keep = params[i].detach().clone();
+      params[i].copy_(averaged[i]);
+      averaged[i] = keep;
+    }
+  };
   const int every = std::max(1, o.iterations / kChecks);
   double best_loss = std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best;  // the weights with the lowest held-out loss so far
   auto check = [&] {
+    if (averaging) swap_weights();  // the network now holds the average
     const double l = held_out_loss();
-    if (l >= best_loss) return;
-    best_loss = l;
-    torch::NoGradGuard no_grad;
-    best.clear();
-    for (const torch::Tensor& t : net->parameters()) best.push_back(t.detach().clone());
+    if (l < best_loss) {
+      best_loss = l;
+      torch::NoGradGuard no_grad;
+      best.clear();
+      for (const torch::Tensor& t : net->parameters()) best.push_back(t.detach().clone());
+    }
+    if (averaging) swap_weights();  // back to the trained weights
   };
 
   for (int step = 0; step < o.iterations; ++step) {
@@ -205,10 +225,21 @@ void train_pairs_and_apply(const float* a, const float* b, std::int64_t n, const
     }
     loss.backward();
     optimizer.step();
+    if (averaging) {
+      // The decay ramps up to `average` over the first steps, (1 + t) / (10 + t) (as in
+      // TensorFlow's ExponentialMovingAverage), so that short runs are not dominated by the
+      // random initial weights.
+      const double decay = std::min(o.average, (1.0 + step) / (10.0 + step));
+      torch::NoGradGuard no_grad;
+      const std::vector<torch::Tensor> params = net->parameters();
+      for (std::size_t i = 0; i < params.size(); ++i)
+        averaged[i].mul_(decay).add_(params[i].detach(), 1.0 - decay);
+    }
     const bool go_on = report_step(o, step + 1, loss.item<double>());
     if (holding_out && (!go_on || (step + 1) % every == 0 || step + 1 == o.iterations)) check();
     if (!go_on) break;
   }
+  if (best.empty() && averaging) swap_weights();  // nothing checked: apply the average
   if (!best.empty()) {
     torch::NoGradGuard no_grad;
     const std::vector<torch::Tensor> params = net->parameters();

@@ -72,6 +72,12 @@ struct TrainOptions {
   /// noise (as flicked pairs share their mean), long training starts to fit that noise, which
   /// the held-out pixels do not reward. 0: nothing held out, the last weights are applied.
   double holdout = 0.125;
+  /// Pair denoiser: the network applied (and checked on the held-out pixels) is the exponential
+  /// moving average of the weights over the steps, w <- average w + (1 - average) w_step, which
+  /// smooths out the last steps' gradient noise; 0: the weights of the last step as they are.
+  /// 0.99 (a horizon of about 100 steps) gained 0.09 and 0.12 dB, and SSIM, on the clinical
+  /// slice of docs/ct.md at two noise seeds; 0.998 lost 0.3 dB.
+  double average = 0.99;
   std::uint64_t seed = 0;
   /// Threads torch trains and infers with. 1 (the default) makes the result independent of
   /// tweed's --threads, byte for byte: another thread count sums the convolutions' gradients in
