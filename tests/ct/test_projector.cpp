@@ -2,13 +2,8 @@
 // disc, agreement with Joseph's definition and (bit for bit) with the ray table, agreement of a
 // batch with single slices, byte-identical results for 1 and 2 threads, and shape errors.
 //
-// Built without FMA contraction, like projector.cpp, so that ForwardIsItsRayTableBitForBit
-// can redo the forward's float arithmetic exactly.
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// Built without FMA contraction, like projector.cpp (tests/ct/CMakeLists.txt), so that
+// ForwardIsItsRayTableBitForBit can redo the forward's float arithmetic exactly.
 #include <gtest/gtest.h>
 
 #include <cmath>

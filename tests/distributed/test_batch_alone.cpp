@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include <fstream>
-
 #include "batch_test_support.hpp"
+#include "process_maps.hpp"
 #include "tweed/core/error.hpp"
 #include "tweed/dist/batch.hpp"
 #include "tweed/dist/child_process.hpp"
@@ -18,13 +17,7 @@ namespace {
 
 using testing::Scratch;
 
-bool mapped(const std::string& part) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line))
-    if (line.find(part) != std::string::npos) return true;
-  return false;
-}
+using test::mapped;
 
 RunSettings settings_in(const Scratch& s) {
   RunSettings r;

@@ -3,23 +3,16 @@
 // process in which nothing has trained yet.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <string>
 
+#include "process_maps.hpp"
 #include "tweed/core/error.hpp"
 #include "tweed/learned/zero_shot.hpp"
 
 namespace tweed::learned {
 namespace {
 
-/// True when a file whose name contains `part` is mapped into this process.
-bool mapped(const std::string& part) {
-  std::ifstream maps("/proc/self/maps");
-  std::string line;
-  while (std::getline(maps, line))
-    if (line.find(part) != std::string::npos) return true;
-  return false;
-}
+using test::mapped;
 
 TEST(LearnedPlugin, LibtorchIsLoadedOnTheFirstTrainingCallOnly) {
   EXPECT_FALSE(mapped("libtorch_cpu.so"));

@@ -37,8 +37,15 @@ double value_at(double x, double y) {
 Array<float> shepp_logan(index_t n, int supersample) {
   if (n < 1) throw InvalidInput("shepp_logan", "size must be at least 1");
   if (supersample < 1) supersample = 1;
+  return rasterise(n, supersample, 1.0, value_at);
+}
+
+Array<float> rasterise(index_t n, int supersample, double half_extent,
+                       const std::function<double(double x, double y)>& value) {
+  if (n < 1 || supersample < 1 || !(half_extent > 0))
+    throw InvalidInput("rasterise", "needs n >= 1, supersample >= 1 and a positive extent");
   Array<float> img(Shape{n, n});
-  const double h = 2.0 / double(n);
+  const double h = 2.0 * half_extent / double(n);
   parallel_for(
       0, n,
       [&](index_t row) {
@@ -46,9 +53,9 @@ Array<float> shepp_logan(index_t n, int supersample) {
           double acc = 0;
           for (int sy = 0; sy < supersample; ++sy)
             for (int sx = 0; sx < supersample; ++sx) {
-              const double x = -1.0 + h * (double(col) + (sx + 0.5) / supersample);
-              const double y = 1.0 - h * (double(row) + (sy + 0.5) / supersample);
-              acc += value_at(x, y);
+              const double x = -half_extent + h * (double(col) + (sx + 0.5) / supersample);
+              const double y = half_extent - h * (double(row) + (sy + 0.5) / supersample);
+              acc += value(x, y);
             }
           img(row, col) = static_cast<float>(acc / (supersample * supersample));
         }

@@ -1,13 +1,3 @@
-// No fused multiply-adds anywhere in this file (GCC contracts a * b + c, intrinsics included, in
-// functions whose target has FMA, e.g. the AVX-512 kernels or a -march=native build): so that
-// the vector backprojection kernels give the scalar loop's bits, whatever the CPU. Before the
-// includes, so that every inlined function gets it too.
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "tweed/ct/fbp.hpp"
 
 #include <immintrin.h>

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <numbers>
 
-#include "tweed/core/parallel.hpp"
 #include "tweed/core/phantom.hpp"
 #include "tweed/ct/simulate.hpp"
 
@@ -72,25 +71,9 @@ Array<float> make_phantom(Phantom phantom, index_t n, double fov_mm, int supersa
     for (float& v : img) v *= scale;
     return img;
   }
-  Array<float> img(Shape{n, n});
-  const double h = fov_mm / double(n);
-  parallel_for(
-      0, n,
-      [&](index_t row) {
-        for (index_t col = 0; col < n; ++col) {
-          double acc = 0;
-          for (int sy = 0; sy < supersample; ++sy)
-            for (int sx = 0; sx < supersample; ++sx) {
-              const double x = -0.5 * fov_mm + h * (double(col) + (sx + 0.5) / supersample);
-              const double y = 0.5 * fov_mm - h * (double(row) + (sy + 0.5) / supersample);
-              acc += forbild_like_at(x, y);
-            }
-          img(row, col) =
-              static_cast<float>(kMuWater70keV * acc / double(supersample * supersample));
-        }
-      },
-      1);
-  return img;
+  return phantom::rasterise(n, supersample, 0.5 * fov_mm, [](double x, double y) {
+    return kMuWater70keV * forbild_like_at(x, y);
+  });
 }
 
 }  // namespace tweed::ct

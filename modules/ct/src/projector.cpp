@@ -1,14 +1,3 @@
-// No fused multiply-adds anywhere in this file (GCC contracts a * b + c, intrinsics included, in
-// functions whose target has FMA, e.g. the AVX-512 kernels or a -march=native build): so that
-// the forward and the adjoint compute every sample position t = a + b k with the same roundings
-// (the adjoint uses the forward's weights bit for bit), and the vector kernels give the scalar
-// code's bits, whatever the CPU. Before the includes, so that inlined functions get it too.
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #include "tweed/ct/projector.hpp"
 
 #include <immintrin.h>
